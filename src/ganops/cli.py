@@ -1,0 +1,118 @@
+"""``ganops``: the command line. A thin shell over ``ganops.stages``; ``dvc.yaml`` runs it.
+
+User errors (``GanopsError``) print a message and a hint and exit with status 2, without a
+traceback. Help and parameter validation never import TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ganops.errors import GanopsError
+
+EXIT_USER_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ganops", description="Train, evaluate and register GANs (DVC + MLflow + Prefect)."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--params", default="params.yaml", help="parameters file")
+    common.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter, e.g. train.epochs=3",
+    )
+    common.add_argument("--out", default="artifacts", help="output folder of the stages")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("params", parents=[common], help="validate and print the parameters")
+    commands.add_parser(
+        "import-data",
+        parents=[common],
+        help="fetch data/ from the DVC remote, or import and pin it",
+    )
+    for name, text in (
+        ("prepare", "read the raw data into arrays"),
+        ("train", "train the GAN and log it to MLflow"),
+        ("evaluate", "measure sample quality, write metrics.json"),
+        ("register", "register the generator; move aliases through the quality gate"),
+        ("pipeline", "prepare, train, evaluate and register in one process"),
+    ):
+        commands.add_parser(name, parents=[common], help=text)
+    sample = commands.add_parser("sample", help="sample images from a registered generator")
+    sample.add_argument("uri", help="e.g. models:/ganops-fashion-mnist@champion")
+    sample.add_argument("-n", type=int, default=64, help="number of images")
+    sample.add_argument("--seed", type=int, default=0, help="first seed")
+    sample.add_argument("-o", "--output", default="samples.png", help="PNG grid to write")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> Any:
+    from ganops.environment import configure
+
+    root = configure()
+    if args.command == "sample":
+        return _sample(args)
+    from ganops.config import load_config, parse_override
+
+    overrides = dict(parse_override(text) for text in args.overrides)
+    config = load_config(
+        root / args.params if not Path(args.params).is_absolute() else Path(args.params), overrides
+    )
+    if args.command == "params":
+        return config.model_dump(mode="json")
+    if args.command == "import-data":
+        from ganops.data.versioning import ensure_data
+
+        return {"data": ensure_data(root)}
+
+    from ganops import stages
+    from ganops.paths import RunPaths
+
+    paths = RunPaths(root / args.out)
+    if args.command == "pipeline":
+        return stages.run_pipeline(config, paths, root)
+    return stages.STAGES[args.command](config, paths, root)
+
+
+def _sample(args: argparse.Namespace) -> dict[str, Any]:
+    from ganops.evaluation.pictures import save_grid
+    from ganops.sampling import load_generator
+
+    if args.n < 1:
+        raise GanopsError(f"-n must be at least 1 (got {args.n})")
+    generator = load_generator(args.uri)
+    images = generator.sample(args.n, args.seed)
+    path = save_grid(images * 2.0 - 1.0, Path(args.output))
+    return {"uri": args.uri, "images": len(images), "output": str(path)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        result = _run(args)
+    except GanopsError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        if error.hint:
+            print(f"hint: {error.hint}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print(
+            "interrupted; rerun the same command to resume from the last checkpoint",
+            file=sys.stderr,
+        )
+        return 130
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""The one validated configuration object: load ``params.yaml``, apply overrides, validate.
+
+Every setting lives in ``params.yaml`` grouped by stage. Unknown keys (typos) are rejected, and
+each error names the dotted key, what was given and what is allowed, before any work starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ganops.errors import ConfigError
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=True)
+
+
+class Dataset(StrEnum):
+    fashion_mnist = "fashion-mnist"
+
+
+class Loss(StrEnum):
+    non_saturating = "non_saturating"
+
+
+class Precision(StrEnum):
+    auto = "auto"
+    float32 = "float32"
+    mixed_bfloat16 = "mixed_bfloat16"
+    mixed_float16 = "mixed_float16"
+
+
+class DataConfig(Strict):
+    dataset: Dataset = Field(Dataset.fashion_mnist, description="Which dataset to train on.")
+    path: str = Field("data/fashion-mnist", description="Folder of the raw files (under data/).")
+    limit_train: int = Field(
+        0, ge=0, description="Use only the first N training images (0 = all); for smoke tests."
+    )
+    limit_test: int = Field(0, ge=0, description="Use only the first N test images (0 = all).")
+
+
+class TrainConfig(Strict):
+    seed: int = Field(42, ge=0, description="Seed for weights, noise and data order.")
+    epochs: int = Field(5, ge=1, le=10_000, description="Passes over the training set.")
+    max_steps: int = Field(
+        0, ge=0, description="Stop after this many generator steps (0 = run all epochs)."
+    )
+    batch_size: int = Field(256, ge=1, le=65_536, description="Images per step.")
+    latent_dim: int = Field(100, ge=1, le=4096, description="Size of the noise vector z.")
+    loss: Loss = Field(Loss.non_saturating, description="Adversarial loss.")
+    g_learning_rate: float = Field(2e-4, gt=0, le=1, description="Generator Adam step size.")
+    d_learning_rate: float = Field(2e-4, gt=0, le=1, description="Discriminator Adam step size.")
+    beta_1: float = Field(0.5, ge=0, lt=1, description="Adam beta_1.")
+    beta_2: float = Field(0.999, ge=0, lt=1, description="Adam beta_2.")
+    precision: Precision = Field(
+        Precision.auto, description="auto: bfloat16 on CPUs with BF16 units, float16 on GPU."
+    )
+    log_every_steps: int = Field(10, ge=1, description="Send losses to MLflow every N steps.")
+    grid_size: int = Field(8, ge=1, le=32, description="Sample grids are grid_size x grid_size.")
+
+
+class EvaluateConfig(Strict):
+    n_samples: int = Field(
+        10_000, ge=2, description="Generated images compared with the real test images."
+    )
+    batch_size: int = Field(500, ge=1, description="Images generated per batch.")
+    seed: int = Field(1234, ge=0, description="Seed of the evaluation noise.")
+
+
+class RegisterConfig(Strict):
+    model_name: str = Field(
+        "ganops-fashion-mnist",
+        min_length=1,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="Registered model name in MLflow.",
+    )
+    metric: str = Field("fid_pixels", description="Metric (from metrics.json) for the gate.")
+    lower_is_better: bool = Field(True, description="Direction of the gate metric.")
+    margin: float = Field(
+        0.0, ge=0, description="Champion moves only if better by at least this much."
+    )
+
+
+class TrackingConfig(Strict):
+    uri: str = Field(
+        "sqlite:///mlflow.db",
+        description="MLflow tracking URI; relative sqlite paths are under the project root. "
+        "MLFLOW_TRACKING_URI in the environment wins.",
+    )
+    experiment: str = Field("ganops", min_length=1, description="MLflow experiment name.")
+
+
+# pydantic warns that the field "register" shadows ABCMeta.register; the section is named after
+# its stage on purpose, and the class method is never used on config objects.
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+
+
+class Config(Strict):
+    data: DataConfig = DataConfig()
+    train: TrainConfig = TrainConfig()
+    evaluate: EvaluateConfig = EvaluateConfig()
+    register: RegisterConfig = RegisterConfig()
+    tracking: TrackingConfig = TrackingConfig()
+
+    @model_validator(mode="after")
+    def _batch_fits_data(self) -> Config:
+        if self.data.limit_train and self.train.batch_size > self.data.limit_train:
+            raise ValueError(
+                f"train.batch_size ({self.train.batch_size}) is larger than "
+                f"data.limit_train ({self.data.limit_train}); lower the batch or use more data"
+            )
+        return self
+
+    def flat(self) -> dict[str, Any]:
+        """Dotted keys -> values, for logging as MLflow params."""
+        return flatten(self.model_dump(mode="json"))
+
+    def fingerprint(self, *sections: str) -> str:
+        """Stable hash of the given sections (all if none), e.g. to match a checkpoint."""
+        data = self.model_dump(mode="json")
+        chosen = {k: data[k] for k in (sections or data.keys())}
+        return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``train.epochs=3`` -> ("train.epochs", 3); the value is read as YAML."""
+    if "=" not in text:
+        raise ConfigError(f"override {text!r} is not KEY=VALUE", hint="e.g. --set train.epochs=3")
+    key, raw = text.split("=", 1)
+    return key.strip(), yaml.safe_load(raw) if raw.strip() else raw
+
+
+def apply_overrides(tree: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Set dotted keys in a nested dict (copied); unknown sections are caught by validation."""
+    result = json.loads(json.dumps(tree))
+    for dotted, value in overrides.items():
+        node = result
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"{dotted}: {part!r} is a value, not a section")
+            node = child
+        node[leaf] = value
+    return result
+
+
+def describe_errors(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        given = item.get("input")
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{key}: unknown key (typo?); allowed keys are listed in params.yaml")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            shown = "" if isinstance(given, dict) else f" (got {given!r})"
+            lines.append(f"{key}: {message}{shown}")
+    return "\n".join(lines)
+
+
+def validate(tree: dict[str, Any]) -> Config:
+    try:
+        return Config.model_validate(tree)
+    except ValidationError as error:
+        raise ConfigError(
+            "invalid parameters:\n" + describe_errors(error),
+            hint="fix params.yaml or the override; `ganops params` prints every key",
+        ) from None
+
+
+def load_config(
+    path: Path | str = "params.yaml", overrides: dict[str, Any] | None = None
+) -> Config:
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"parameters file {path} not found", hint="run from the project root")
+    try:
+        tree = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(tree, dict):
+        raise ConfigError(f"{path} must hold a mapping of sections")
+    return validate(apply_overrides(tree, overrides or {}))

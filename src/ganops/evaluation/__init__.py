@@ -1,0 +1,1 @@
+"""Evaluation: feature spaces, sample-quality metrics and pictures (grids, loss curves)."""

@@ -1,0 +1,64 @@
+"""Pictures people look at: sample grids and loss curves, written as PNG files."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ganops.evaluation.features import to_unit_interval
+from ganops.paths import atomic_path
+
+
+def grid_image(images: np.ndarray, columns: int | None = None, pad: int = 2) -> np.ndarray:
+    """Tile (N, H, W, C) images into one uint8 (rows*H, columns*W, C) array."""
+    unit = to_unit_interval(images)
+    n, height, width, channels = unit.shape
+    columns = columns or math.ceil(math.sqrt(n))
+    rows = math.ceil(n / columns)
+    canvas = np.ones(
+        (rows * (height + pad) + pad, columns * (width + pad) + pad, channels), np.float32
+    )
+    for index in range(n):
+        row, column = divmod(index, columns)
+        top, left = pad + row * (height + pad), pad + column * (width + pad)
+        canvas[top : top + height, left : left + width] = unit[index]
+    return (canvas * 255).round().astype(np.uint8)
+
+
+def save_grid(images: np.ndarray, path: Path, columns: int | None = None, scale: int = 3) -> Path:
+    pixels = grid_image(images, columns)
+    picture = Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
+    picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    with atomic_path(path) as tmp:
+        picture.save(tmp, format="PNG")
+    return path
+
+
+def save_loss_plot(rows: Sequence[dict], path: Path, smooth: int = 20) -> Path:
+    """Discriminator and generator loss per step, raw and moving-averaged."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = np.array([row["step"] for row in rows])
+    figure, axis = plt.subplots(figsize=(8, 4), dpi=100)
+    for key, colour in (("d_loss", "tab:blue"), ("g_loss", "tab:orange")):
+        values = np.array([row[key] for row in rows], dtype=float)
+        axis.plot(steps, values, color=colour, alpha=0.25, linewidth=0.8)
+        window = max(1, min(smooth, len(values)))
+        smoothed = np.convolve(values, np.ones(window) / window, mode="valid")
+        axis.plot(steps[window - 1 :], smoothed, color=colour, label=key)
+    axis.set_xlabel("generator step")
+    axis.set_ylabel("loss")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format="png")
+    plt.close(figure)
+    return path

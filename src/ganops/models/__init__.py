@@ -1,0 +1,1 @@
+"""Generators and discriminators (functional Keras 3 models)."""

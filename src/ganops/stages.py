@@ -1,0 +1,211 @@
+"""The pipeline's spine: one function per stage, shared by the CLI, ``dvc.yaml`` and Prefect.
+
+Each stage reads its inputs from paths under ``RunPaths``, writes its outputs atomically, and
+returns a small JSON-able summary. Heavy imports (TensorFlow, MLflow) happen inside the stage
+that needs them so that validating parameters stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from ganops.config import Config
+from ganops.errors import DataError
+from ganops.paths import RunPaths, write_text_atomic
+
+SAMPLE_GRID = "samples.png"
+
+
+def prepare(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
+    """Raw files under ``data/`` -> ``prepared/{train,test}.npz`` and ``summary.json``."""
+    from ganops.data.prepare import prepare_images
+
+    return prepare_images(config.data, project_root, paths.prepared)
+
+
+def _prepared_summary(paths: RunPaths) -> dict[str, Any]:
+    summary_path = paths.prepared / "summary.json"
+    if not summary_path.is_file():
+        raise DataError(f"{summary_path} not found", hint="run `ganops prepare` first")
+    return json.loads(summary_path.read_text())
+
+
+def _reset_stale_state(state_dir: Path, fingerprint: str) -> bool:
+    """Keep checkpoints only if they were made with the same data and train settings."""
+    marker = state_dir / "fingerprint.txt"
+    if state_dir.exists() and (not marker.is_file() or marker.read_text() != fingerprint):
+        shutil.rmtree(state_dir)
+    resumed = state_dir.exists()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(marker, fingerprint)
+    return resumed
+
+
+def train(
+    config: Config, paths: RunPaths, project_root: Path, run_name: str | None = None
+) -> dict[str, Any]:
+    """Train the GAN; log losses and epoch grids to the pipeline's MLflow run."""
+    import keras
+    import mlflow
+
+    from ganops.data.prepare import load_split
+    from ganops.evaluation.pictures import save_grid, save_loss_plot
+    from ganops.tracking.registry import log_generator
+    from ganops.tracking.runs import continue_run, log_metrics, start_pipeline_run
+    from ganops.training.loss_log import read_losses, write_losses
+    from ganops.training.trainer import GanTrainer
+
+    summary = _prepared_summary(paths)
+    image_shape = tuple(summary["image_shape"])
+    state = paths.train_state
+    resumed = _reset_stale_state(state, config.fingerprint("data", "train"))
+    run_name = run_name or f"{config.data.dataset}-dcgan-{config.train.loss}"
+    run_id = start_pipeline_run(config, project_root, state / "run.json", run_name)
+    images = load_split(paths.prepared / "train.npz").images
+
+    with continue_run(config, project_root, run_id) as client:
+
+        def on_losses(rows: list[dict]) -> None:
+            log_metrics(client, run_id, rows, ["d_loss", "g_loss"])
+
+        def on_epoch(epoch: int, grid: Any, losses: list[dict]) -> None:
+            grid_path = save_grid(
+                grid, paths.samples / f"epoch_{epoch:03d}.png", columns=config.train.grid_size
+            )
+            client.log_artifact(run_id, str(grid_path), "samples")
+            write_losses(state / "losses.tsv", losses)
+
+        trainer = GanTrainer(config.train, image_shape)
+        started = time.perf_counter()
+        result = trainer.fit(
+            images, state, on_losses, on_epoch, previous_losses=read_losses(state / "losses.tsv")
+        )
+        seconds = time.perf_counter() - started
+
+        paths.model_dir.mkdir(parents=True, exist_ok=True)
+        with _keras_atomic(paths.generator) as tmp:
+            keras.saving.save_model(trainer.generator, tmp)
+        write_losses(paths.losses, result.losses)
+        plot = save_loss_plot(result.losses, paths.root / "plots" / "losses.png")
+        client.log_artifact(run_id, str(plot), "plots")
+        client.log_artifact(run_id, str(paths.losses), "plots")
+        trained_steps = result.steps - (result.losses[0]["step"] - 1 if result.losses else 0)
+        train_summary = {
+            "run_id": run_id,
+            "image_shape": list(image_shape),
+            "latent_dim": config.train.latent_dim,
+            "steps": result.steps,
+            "epochs": result.epochs,
+            "resumed": resumed,
+            "resumed_from_epoch": result.resumed_from_epoch,
+            "precision": result.precision,
+            "seconds": round(seconds, 2),
+            "images_per_second": round(trained_steps * config.train.batch_size / seconds, 1)
+            if seconds
+            else None,
+        }
+        mlflow.start_run(run_id=run_id)
+        try:
+            train_summary["model_uri"] = log_generator(paths.generator, image_shape)
+            mlflow.log_metrics(
+                {
+                    "train_seconds": seconds,
+                    "train_images_per_second": train_summary["images_per_second"] or 0,
+                }
+            )
+        finally:
+            mlflow.end_run()
+        write_text_atomic(paths.run_info, json.dumps(train_summary, indent=2))
+    return train_summary
+
+
+class _keras_atomic:
+    """Keras insists on a ``.keras`` suffix, so the temporary file keeps it."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.tmp = target.with_name(f".{target.stem}.partial.keras")
+
+    def __enter__(self) -> Path:
+        self.tmp.unlink(missing_ok=True)
+        return self.tmp
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is None:
+            self.tmp.replace(self.target)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
+    """Sample the generator and compare with the real test images; write ``metrics.json``."""
+    from ganops.data.prepare import load_split
+    from ganops.evaluation.image_metrics import evaluate_generator
+    from ganops.evaluation.pictures import save_grid
+    from ganops.sampling import load_keras_generator
+    from ganops.tracking.runs import continue_run, log_metrics, read_run_id
+
+    run_id = read_run_id(paths.run_info)
+    generator = load_keras_generator(paths.generator)
+    train = load_split(paths.prepared / "train.npz")
+    test = load_split(paths.prepared / "test.npz")
+    metrics, fakes = evaluate_generator(generator, train.images, test.images, config.evaluate)
+    paths.evaluation.mkdir(parents=True, exist_ok=True)
+    grid = save_grid(fakes[:64], paths.evaluation / SAMPLE_GRID, columns=8)
+    write_text_atomic(paths.metrics, json.dumps(metrics, indent=2))
+    with continue_run(config, project_root, run_id) as client:
+        numbers = [{"step": 0, **{k: v for k, v in metrics.items() if isinstance(v, float)}}]
+        log_metrics(client, run_id, numbers, [k for k in numbers[0] if k != "step"])
+        client.log_artifact(run_id, str(grid), "evaluation")
+        client.log_artifact(run_id, str(paths.metrics), "evaluation")
+    return metrics
+
+
+def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
+    """Register the run's generator; alias ``candidate``; ``champion`` through the gate."""
+    from ganops.errors import ConfigError
+    from ganops.tracking.registry import MODEL_ARTIFACT, register_generator
+    from ganops.tracking.runs import continue_run, data_hash, git_commit, read_run_id
+
+    run_id = read_run_id(paths.run_info)
+    metrics = json.loads(paths.metrics.read_text()) if paths.metrics.is_file() else None
+    if metrics is None:
+        raise DataError(f"{paths.metrics} not found", hint="run `ganops evaluate` first")
+    if config.register.metric not in metrics:
+        raise ConfigError(
+            f"register.metric: {config.register.metric!r} is not in {paths.metrics}",
+            hint="allowed: "
+            + ", ".join(sorted(k for k, v in metrics.items() if isinstance(v, float))),
+        )
+    with continue_run(config, project_root, run_id) as client:
+        decision = register_generator(
+            client,
+            f"runs:/{run_id}/{MODEL_ARTIFACT}",
+            config.register,
+            float(metrics[config.register.metric]),
+            {
+                "ganops.run_id": run_id,
+                "ganops.data_md5": data_hash(project_root),
+                "ganops.git_commit": git_commit(project_root),
+            },
+        )
+        client.set_tag(run_id, "ganops.model_version", decision.version)
+        client.set_tag(run_id, "ganops.gate_decision", decision.reason)
+    result = decision.as_dict() | {"run_id": run_id}
+    write_text_atomic(paths.registration, json.dumps(result, indent=2))
+    return result
+
+
+STAGES = {"prepare": prepare, "train": train, "evaluate": evaluate, "register": register}
+
+
+def run_pipeline(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
+    """All four stages in order, in this process (the DVC and Prefect paths run the same)."""
+    results: dict[str, Any] = {}
+    for name, stage in STAGES.items():
+        results[name] = stage(config, paths, project_root)
+    return results

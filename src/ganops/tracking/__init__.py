@@ -1,0 +1,1 @@
+"""Tracking: MLflow runs, the generator as a pyfunc model, registry aliases."""

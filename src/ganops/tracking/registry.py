@@ -1,0 +1,127 @@
+"""Log the generator as a model, register it, and move aliases through a quality gate.
+
+Registry stages are deprecated in MLflow: every new version gets alias ``candidate``; alias
+``champion`` moves to it only when it is the first version or its gate metric beats the
+current champion's by ``register.margin``. Both numbers are kept as version tags.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import mlflow
+import numpy as np
+from mlflow.exceptions import MlflowException
+from mlflow.models import ModelSignature
+from mlflow.tracking import MlflowClient
+from mlflow.types import ColSpec, Schema, TensorSpec
+
+import ganops
+from ganops.config import RegisterConfig
+
+MODEL_ARTIFACT = "generator"
+CANDIDATE, CHAMPION = "candidate", "champion"
+
+
+def pip_requirements() -> list[str]:
+    """Pinned explicitly: MLflow's inference costs seconds per log and guesses wrong for Keras 3."""
+    from importlib.metadata import version
+
+    names = ["keras", "mlflow", "numpy", "pandas"]
+    pins = [f"{name}=={version(name)}" for name in names]
+    for tf_name in ("tensorflow-cpu", "tensorflow"):
+        try:
+            pins.append(f"{tf_name}=={version(tf_name)}")
+            break
+        except Exception:
+            continue
+    return pins
+
+
+def log_generator(generator_path: Path, image_shape: tuple[int, int, int]) -> str:
+    """Log the ``.keras`` generator as a pyfunc model in the active run; returns its URI."""
+    signature = ModelSignature(
+        inputs=Schema([ColSpec("long", "seed")]),
+        outputs=Schema([TensorSpec(np.dtype("float32"), (-1, *image_shape))]),
+    )
+    package_dir = Path(ganops.__file__).parent
+    info = mlflow.pyfunc.log_model(
+        name=MODEL_ARTIFACT,
+        python_model=str(package_dir / "tracking" / "generator_model.py"),
+        artifacts={"generator": str(generator_path)},
+        code_paths=[str(package_dir)],
+        signature=signature,
+        pip_requirements=pip_requirements(),
+    )
+    return info.model_uri
+
+
+@dataclass
+class Decision:
+    model_name: str
+    version: str
+    metric: str
+    value: float
+    champion_before: str | None
+    champion_value: float | None
+    promoted: bool
+    reason: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def is_better(value: float, reference: float, lower_is_better: bool, margin: float) -> bool:
+    if not math.isfinite(value):
+        return False
+    return value <= reference - margin if lower_is_better else value >= reference + margin
+
+
+def current_champion(client: MlflowClient, name: str) -> tuple[str, float] | None:
+    try:
+        version = client.get_model_version_by_alias(name, CHAMPION)
+    except MlflowException:
+        return None
+    metric = version.tags.get("ganops.gate_value")
+    return version.version, float(metric) if metric is not None else math.inf
+
+
+def register_generator(
+    client: MlflowClient,
+    model_uri: str,
+    config: RegisterConfig,
+    value: float,
+    run_tags: dict[str, str],
+) -> Decision:
+    """Register a new version, alias it ``candidate`` and decide on ``champion``."""
+    name = config.model_name
+    version = mlflow.register_model(model_uri, name).version
+    client.set_registered_model_alias(name, CANDIDATE, version)
+    tags = {"ganops.gate_metric": config.metric, "ganops.gate_value": repr(value), **run_tags}
+    for key, tag_value in tags.items():
+        client.set_model_version_tag(name, version, key, tag_value)
+
+    champion = current_champion(client, name)
+    if champion is None:
+        promoted, reason = True, "first version of this model"
+        before, before_value = None, None
+    else:
+        before, before_value = champion
+        promoted = is_better(value, before_value, config.lower_is_better, config.margin)
+        direction = "lower" if config.lower_is_better else "higher"
+        verdict = "beats" if promoted else "does not beat"
+        reason = (
+            f"{config.metric} {value:.4g} {verdict} champion v{before}'s {before_value:.4g} "
+            f"({direction} is better, margin {config.margin:g})"
+        )
+        client.set_model_version_tag(
+            name, version, "ganops.champion_value_at_registration", repr(before_value)
+        )
+    if promoted:
+        client.set_registered_model_alias(name, CHAMPION, version)
+    client.set_model_version_tag(name, version, "ganops.gate_decision", reason)
+    return Decision(
+        name, str(version), config.metric, value, before, before_value, promoted, reason
+    )

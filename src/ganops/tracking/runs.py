@@ -1,0 +1,162 @@
+"""MLflow runs: where the store is, one run per pipeline run, batched metric logging.
+
+A pipeline run spans several processes (``dvc repro`` runs each stage as its own command), so
+the train stage opens the run and records its id next to the generator; evaluate and register
+continue that same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import mlflow
+from mlflow.entities import Metric, Param
+from mlflow.tracking import MlflowClient
+
+from ganops.config import Config
+from ganops.errors import TrackingError
+from ganops.paths import write_text_atomic
+
+MAX_PARAM_LENGTH = 6000
+
+
+def tracking_uri(config: Config, project_root: Path) -> str:
+    """``MLFLOW_TRACKING_URI`` wins; a relative sqlite path is made absolute under the root."""
+    uri = os.environ.get("MLFLOW_TRACKING_URI") or config.tracking.uri
+    prefix = "sqlite:///"
+    if uri.startswith(prefix) and not uri.startswith(prefix + "/"):
+        uri = prefix + str((project_root / uri[len(prefix) :]).resolve())
+    return uri
+
+
+def connect(config: Config, project_root: Path) -> MlflowClient:
+    """Point MLflow at the store and make sure the experiment exists."""
+    uri = tracking_uri(config, project_root)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    client = MlflowClient(uri, uri)
+    name = config.tracking.experiment
+    try:
+        experiment = client.get_experiment_by_name(name)
+        if experiment is None:
+            # Embedded store: keep artifacts beside the database, not in the process's cwd.
+            location = (
+                (project_root / "mlruns").resolve().as_uri() if uri.startswith("sqlite") else None
+            )
+            client.create_experiment(name, artifact_location=location)
+    except Exception as error:  # MLflow raises many types for an unreachable store
+        raise TrackingError(
+            f"cannot reach the MLflow tracking store at {redact(uri)}: {error}",
+            hint="check MLFLOW_TRACKING_URI or tracking.uri; the default is sqlite:///mlflow.db",
+        ) from None
+    mlflow.set_experiment(name)
+    return client
+
+
+def redact(uri: str) -> str:
+    """Hide a password in ``scheme://user:password@host`` before it is printed or logged."""
+    if "@" in uri and "://" in uri:
+        scheme, rest = uri.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return uri
+
+
+def git_commit(project_root: Path) -> str:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=project_root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=project_root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def data_hash(project_root: Path) -> str:
+    """The md5 that ``data.dvc`` pins (the version of the raw data)."""
+    import yaml
+
+    path = project_root / "data.dvc"
+    try:
+        return str(yaml.safe_load(path.read_text())["outs"][0]["md5"])
+    except (OSError, KeyError, IndexError, TypeError):
+        return "unknown"
+
+
+def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_name: str) -> str:
+    """Open the MLflow run of a pipeline run (or reopen it after a crash); returns its id."""
+    client = connect(config, project_root)
+    previous = read_run_id(run_info) if run_info.is_file() else None
+    if previous:
+        return previous
+    experiment = client.get_experiment_by_name(config.tracking.experiment)
+    run = client.create_run(
+        experiment.experiment_id,
+        run_name=run_name,
+        tags={
+            "ganops.git_commit": git_commit(project_root),
+            "ganops.data_md5": data_hash(project_root),
+            "ganops.dataset": config.data.dataset,
+        },
+    )
+    params = [Param(k, str(v)[:MAX_PARAM_LENGTH]) for k, v in config.flat().items()]
+    client.log_batch(run.info.run_id, params=params)
+    write_text_atomic(run_info, json.dumps({"run_id": run.info.run_id}))
+    return run.info.run_id
+
+
+def read_run_id(run_info: Path) -> str:
+    try:
+        return json.loads(run_info.read_text())["run_id"]
+    except (OSError, KeyError, ValueError):
+        raise TrackingError(f"{run_info}: no MLflow run id", hint="rerun `ganops train`") from None
+
+
+@contextmanager
+def continue_run(config: Config, project_root: Path, run_id: str) -> Iterator[MlflowClient]:
+    """Reopen the pipeline's run; it is FINISHED on success and FAILED on an exception."""
+    client = connect(config, project_root)
+    client.update_run(run_id, status="RUNNING")
+    try:
+        yield client
+    except BaseException:
+        client.set_terminated(run_id, status="FAILED")
+        raise
+    client.set_terminated(run_id, status="FINISHED")
+
+
+def log_metrics(
+    client: MlflowClient,
+    run_id: str,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    step_key: str = "step",
+) -> None:
+    """One ``log_batch`` for many steps (1000 single calls take seconds on sqlite)."""
+    import time
+
+    now = int(time.time() * 1000)
+    metrics = [
+        Metric(key, float(row[key]), now, int(row[step_key])) for row in rows for key in keys
+    ]
+    for start in range(0, len(metrics), 1000):
+        client.log_batch(run_id, metrics=metrics[start : start + 1000])

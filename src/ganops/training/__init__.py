@@ -1,0 +1,1 @@
+"""Training: losses, precision policy, checkpoints and the adversarial train loop."""
