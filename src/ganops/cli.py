@@ -61,12 +61,11 @@ def _run(args: argparse.Namespace) -> Any:
     root = configure()
     if args.command == "sample":
         return _sample(args)
-    from ganops.config import load_config, parse_override
+    from ganops.config import parse_override
+    from ganops.runspec import RunSpec
 
     overrides = dict(parse_override(text) for text in args.overrides)
-    config = load_config(
-        root / args.params if not Path(args.params).is_absolute() else Path(args.params), overrides
-    )
+    config, paths, root = RunSpec(args.params, overrides, args.out, str(root)).load()
     if args.command == "params":
         return config.model_dump(mode="json")
     if args.command == "import-data":
@@ -75,9 +74,7 @@ def _run(args: argparse.Namespace) -> Any:
         return {"data": ensure_data(root)}
 
     from ganops import stages
-    from ganops.paths import RunPaths
 
-    paths = RunPaths(root / args.out)
     if args.command == "pipeline":
         return stages.run_pipeline(config, paths, root)
     return stages.STAGES[args.command](config, paths, root)

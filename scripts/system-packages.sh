@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the Debian packages ganops needs (the offline datasets, bc for timings), or say which.
+set -euo pipefail
+needed=()
+[ -d /usr/share/datasets/fashion-mnist ] || needed+=(dataset-fashion-mnist)
+[ -d /usr/share/games/fortunes ] || needed+=(fortunes)
+command -v bc >/dev/null || needed+=(bc)
+command -v git >/dev/null || needed+=(git)
+[ ${#needed[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "installing system packages: ${needed[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null
+else
+  echo "ganops needs these Debian packages: ${needed[*]}" >&2
+  echo "install them as root:  sudo apt-get install -y ${needed[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,65 @@
+"""Shared fixtures. Every test gets its own MLflow store and output folder under tmp_path."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+
+sys.path.insert(0, str(PROJECT_ROOT / "src"))
+from ganops.environment import configure  # noqa: E402
+
+configure(PROJECT_ROOT)
+
+# Small but real: 512 Fashion-MNIST training images, one epoch, batch 64.
+TINY_OVERRIDES = {
+    "data.path": "tests/fixtures/fashion-mnist",
+    "train.epochs": 1,
+    "train.batch_size": 64,
+    "train.log_every_steps": 2,
+    "train.grid_size": 4,
+    "evaluate.n_samples": 256,
+    "evaluate.batch_size": 128,
+}
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture
+def tiny_overrides() -> dict:
+    return dict(TINY_OVERRIDES)
+
+
+@pytest.fixture
+def mlflow_uri(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh embedded MLflow store for this test, seen by child processes too."""
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    return uri
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def venv_bin(name: str) -> str:
+    """A console script of the interpreter running the tests (the project's .venv)."""
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ, **extra)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env

@@ -1,0 +1,111 @@
+"""The CLI pipeline for real: TensorFlow training, a sqlite MLflow store and its registry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mlflow.tracking import MlflowClient
+
+from tests.conftest import PROJECT_ROOT, subprocess_env, venv_bin
+
+pytestmark = pytest.mark.integration
+MODEL = "ganops-fashion-mnist"
+
+
+def ganops(*args: str, env: dict) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [venv_bin("ganops"), *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def overrides_args(overrides: dict) -> list[str]:
+    return [arg for key, value in overrides.items() for arg in ("--set", f"{key}={value}")]
+
+
+def test_stages_register_and_sample_in_new_processes(
+    tmp_path: Path, mlflow_uri: str, tiny_overrides: dict
+) -> None:
+    env = subprocess_env()
+    out = tmp_path / "artifacts"
+    args = [*overrides_args(tiny_overrides), "--out", str(out)]
+    # One process per stage, as dvc.yaml runs them.
+    for stage in ("prepare", "train", "evaluate", "register"):
+        ganops(stage, *args, env=env)
+
+    assert (out / "model" / "generator.keras").is_file()
+    assert (out / "samples" / "epoch_001.png").is_file()
+    losses = (out / "losses.tsv").read_text().splitlines()
+    assert losses[0].split("\t") == ["step", "epoch", "d_loss", "g_loss"] and len(losses) == 9
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["fid_pixels"] > metrics["fid_pixels_floor"] >= 0
+    assert metrics["n_fake"] == 256 and metrics["n_real"] == 256
+
+    client = MlflowClient(mlflow_uri, mlflow_uri)
+    registration = json.loads((out / "registration.json").read_text())
+    run = client.get_run(registration["run_id"])
+    assert run.info.status == "FINISHED"
+    assert run.data.params["train.epochs"] == "1"
+    assert {"d_loss", "g_loss", "fid_pixels"} <= set(run.data.metrics)
+    assert run.data.tags["ganops.data_md5"].endswith(".dir")
+    assert len(client.get_metric_history(run.info.run_id, "d_loss")) == 8
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "samples")}
+    assert "samples/epoch_001.png" in artifacts
+    champion = client.get_model_version_by_alias(MODEL, "champion")
+    assert str(champion.version) == "1" and registration["promoted"] is True
+
+    # A new process pulls the champion by alias and samples it, via the CLI ...
+    grid = tmp_path / "grid.png"
+    ganops("sample", f"models:/{MODEL}@champion", "-n", "16", "-o", str(grid), env=env)
+    assert grid.read_bytes()[:4] == b"\x89PNG"
+    # ... and via plain MLflow, with seeds as input; the same seed gives the same image.
+    script = (
+        "import mlflow, pandas as pd, numpy as np\n"
+        f"m = mlflow.pyfunc.load_model('models:/{MODEL}@champion')\n"
+        "a = m.predict(pd.DataFrame({'seed': [1, 2, 3]}))\n"
+        "b = m.predict(pd.DataFrame({'seed': [3]}))\n"
+        "assert a.shape == (3, 28, 28, 1) and 0 <= a.min() and a.max() <= 1\n"
+        "assert np.allclose(a[2], b[0], atol=1e-5)\n"
+        "print('ok')\n"
+    )
+    check = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert check.stdout.strip().endswith("ok"), check.stderr[-3000:]
+
+
+def test_second_version_goes_through_the_quality_gate(
+    tmp_path: Path, mlflow_uri: str, tiny_overrides: dict
+) -> None:
+    env = subprocess_env()
+    decisions = []
+    for index, epochs in enumerate((1, 2)):
+        out = tmp_path / f"run{index}"
+        overrides = {**tiny_overrides, "train.epochs": epochs, "register.margin": 0.0}
+        ganops("pipeline", *overrides_args(overrides), "--out", str(out), env=env)
+        decisions.append(json.loads((out / "registration.json").read_text()))
+    first, second = decisions
+    assert (first["version"], second["version"]) == ("1", "2")
+    client = MlflowClient(mlflow_uri, mlflow_uri)
+    assert str(client.get_model_version_by_alias(MODEL, "candidate").version) == "2"
+    expected_champion = "2" if second["value"] < first["value"] else "1"
+    assert second["promoted"] == (expected_champion == "2")
+    assert str(client.get_model_version_by_alias(MODEL, "champion").version) == expected_champion
+    tags = client.get_model_version(MODEL, "2").tags
+    assert float(tags["ganops.champion_value_at_registration"]) == pytest.approx(first["value"])
+    assert "champion v1" in second["reason"]

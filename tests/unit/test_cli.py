@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_ROOT, subprocess_env
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ganops.cli", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+
+
+def test_params_prints_resolved_values() -> None:
+    result = run_cli("params", "--set", "train.epochs=7")
+    assert result.returncode == 0, result.stderr
+    assert '"epochs": 7' in result.stdout
+
+
+def test_bad_parameter_exits_2_without_traceback() -> None:
+    result = run_cli("train", "--set", "train.loss=nope", "--out", "/nonexistent-never-written")
+    assert result.returncode == 2
+    assert "train.loss" in result.stderr and "non_saturating" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_typo_in_key_is_named() -> None:
+    result = run_cli("params", "--set", "train.epoch=3")
+    assert result.returncode == 2
+    assert "train.epoch: unknown key" in result.stderr

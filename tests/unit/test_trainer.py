@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from ganops.config import TrainConfig
+from ganops.data.idx import read_split
+from ganops.errors import TrainingError
+from ganops.training.losses import non_saturating_d_loss, non_saturating_g_loss
+from ganops.training.trainer import GanTrainer
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def images() -> np.ndarray:
+    return read_split(FIXTURES / "fashion-mnist", "train")[0][:128, ..., None]
+
+
+def small_config(**changes: object) -> TrainConfig:
+    values = {
+        "epochs": 1,
+        "batch_size": 32,
+        "latent_dim": 16,
+        "precision": "float32",
+        "grid_size": 2,
+        **changes,
+    }
+    return TrainConfig(**values)
+
+
+@pytest.fixture(autouse=True)
+def _float32_policy():
+    yield
+    keras.mixed_precision.set_global_policy("float32")
+
+
+def test_non_saturating_losses_match_hand_computed_values() -> None:
+    real = np.array([[0.0], [2.0]], "float32")
+    fake = np.array([[0.0], [-1.0]], "float32")
+    softplus = lambda x: np.log1p(np.exp(x))  # noqa: E731
+    expected_d = np.mean(softplus(-real)) + np.mean(softplus(fake))
+    expected_g = np.mean(softplus(-fake))
+    assert float(non_saturating_d_loss(real, fake)) == pytest.approx(expected_d, rel=1e-6)
+    assert float(non_saturating_g_loss(fake)) == pytest.approx(expected_g, rel=1e-6)
+
+
+def test_one_step_updates_both_networks(images: np.ndarray) -> None:
+    trainer = GanTrainer(small_config(), (28, 28, 1))
+    before_g = [w.copy() for w in trainer.generator.get_weights()]
+    before_d = [w.copy() for w in trainer.discriminator.get_weights()]
+    real = (images[:32].astype("float32") / 127.5) - 1.0
+    d_loss, g_loss = trainer.train_step(real)
+    assert np.isfinite(float(d_loss)) and np.isfinite(float(g_loss))
+    assert any(
+        not np.allclose(a, b)
+        for a, b in zip(before_g, trainer.generator.get_weights(), strict=True)
+    )
+    assert any(
+        not np.allclose(a, b)
+        for a, b in zip(before_d, trainer.discriminator.get_weights(), strict=True)
+    )
+
+
+def test_fit_checkpoints_each_epoch_and_resumes(images: np.ndarray, tmp_path: Path) -> None:
+    grids: list[int] = []
+    first = GanTrainer(small_config(epochs=1), (28, 28, 1))
+    result = first.fit(images, tmp_path, on_epoch=lambda e, g, losses: grids.append(e))
+    assert result.steps == 4 and result.epochs == 1 and grids == [1]
+    assert (tmp_path / "checkpoint").is_file()
+
+    # The same config asking for 2 epochs continues from epoch 1 instead of starting over.
+    second = GanTrainer(small_config(epochs=2), (28, 28, 1))
+    resumed = second.fit(images, tmp_path, previous_losses=result.losses)
+    assert resumed.resumed_from_epoch == 1
+    assert resumed.steps == 8
+    assert [row["step"] for row in resumed.losses] == list(range(1, 9))
+
+
+def test_max_steps_stops_early(images: np.ndarray, tmp_path: Path) -> None:
+    result = GanTrainer(small_config(max_steps=3), (28, 28, 1)).fit(images, tmp_path)
+    assert result.steps == 3
+
+
+def test_diverging_loss_names_the_step(images: np.ndarray, tmp_path: Path) -> None:
+    trainer = GanTrainer(small_config(), (28, 28, 1))
+    trainer.d_loss_fn = lambda real, fake: np.float32(np.nan) + 0 * real[0, 0]
+    with pytest.raises(TrainingError, match="loss diverged at step 1"):
+        trainer.fit(images, tmp_path)
+    assert not (tmp_path / "checkpoint").exists(), "no checkpoint of a diverged state"
