@@ -51,7 +51,7 @@ test: data
 
 # The Prefect server and the served deployments on 127.0.0.1 (Ctrl-C stops them).
 platform: data
-	python flows/platform.py
+	python flows/local_platform.py
 
 lint: venv
 	ruff check . && ruff format --check .

@@ -1,6 +1,8 @@
 """Bring up the local platform on 127.0.0.1: a Prefect server and the served deployments.
 
-    python flows/platform.py [--port 4200]
+    python flows/local_platform.py [--port 4200]
+
+(Not named platform.py: that would shadow the standard library module for flows/ scripts.)
 
 Prints the URLs; Ctrl-C stops everything it started.
 """

@@ -1,0 +1,84 @@
+"""Real servers for integration tests, started on free loopback ports and stopped after."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, free_port, subprocess_env, venv_bin
+
+
+def wait_for(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@dataclass
+class PrefectServer:
+    api_url: str
+    env: dict[str, str]
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = subprocess_env(PREFECT_HOME=str(home), PREFECT_API_URL=api_url)
+    log = home / "server.log"
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            [venv_bin("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(f"{api_url}/health", timeout=90, process=process)
+        yield PrefectServer(api_url, env, log)
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def served_deployments(prefect_server: PrefectServer, tmp_path: Path,
+                       mlflow_uri: str) -> Iterator[dict[str, str]]:
+    """``flows/serve.py`` running against the server, with this test's MLflow store."""
+    env = dict(prefect_server.env, MLFLOW_TRACKING_URI=mlflow_uri)
+    log = tmp_path / "serve.log"
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            [venv_bin("python"), str(PROJECT_ROOT / "flows" / "serve.py")], env=env,
+            stdout=handle, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, start_new_session=True,
+        )
+    try:
+        yield env
+    finally:
+        stop(process)
