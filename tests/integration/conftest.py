@@ -57,7 +57,10 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prefect
     with log.open("w") as handle:
         process = subprocess.Popen(
             [venv_bin("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
             start_new_session=True,
         )
     try:
@@ -68,15 +71,20 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prefect
 
 
 @pytest.fixture
-def served_deployments(prefect_server: PrefectServer, tmp_path: Path,
-                       mlflow_uri: str) -> Iterator[dict[str, str]]:
+def served_deployments(
+    prefect_server: PrefectServer, tmp_path: Path, mlflow_uri: str
+) -> Iterator[dict[str, str]]:
     """``flows/serve.py`` running against the server, with this test's MLflow store."""
     env = dict(prefect_server.env, MLFLOW_TRACKING_URI=mlflow_uri)
     log = tmp_path / "serve.log"
     with log.open("w") as handle:
         process = subprocess.Popen(
-            [venv_bin("python"), str(PROJECT_ROOT / "flows" / "serve.py")], env=env,
-            stdout=handle, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, start_new_session=True,
+            [venv_bin("python"), str(PROJECT_ROOT / "flows" / "serve.py")],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            start_new_session=True,
         )
     try:
         yield env

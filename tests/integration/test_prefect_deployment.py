@@ -36,8 +36,12 @@ def test_ui_style_trigger_completes_and_registers_a_version(
 ) -> None:
     parameters = {"overrides": tiny_overrides, "output_root": str(tmp_path / "runs")}
     result = subprocess.run(
-        [venv_bin("python"), "-c", TRIGGER, json.dumps(parameters)], env=served_deployments,
-        capture_output=True, text=True, timeout=900, cwd=PROJECT_ROOT,
+        [venv_bin("python"), "-c", TRIGGER, json.dumps(parameters)],
+        env=served_deployments,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
