@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONUNBUFFERED := 1
 PYTEST_ARGS ?=
 
-.PHONY: run test system-packages venv data pipeline platform lint clean-outputs
+.PHONY: run test system-packages venv data platform lint
 
 # System packages: the default datasets ship as Debian packages (no internet needed).
 system-packages:
@@ -28,19 +28,17 @@ data: venv system-packages
 	dvc config --local core.analytics false
 	ganops import-data
 
-# dvc repro runs prepare -> train -> evaluate -> register (see dvc.yaml); each stage is timed.
-pipeline:
-	@for stage in prepare train evaluate register; do
-	  start=$$(date +%s.%N)
-	  dvc repro --single-item $$stage
-	  printf '%-9s %6.1f s\n' $$stage "$$(echo "$$(date +%s.%N) - $$start" | bc)" >> .ganops/timings.txt
-	done
-
-run: data
+# dvc repro runs prepare -> train -> evaluate -> register (see dvc.yaml); every phase is timed.
+TIMED := bash scripts/timed.sh .ganops/timings.txt
+run:
 	@mkdir -p .ganops && : > .ganops/timings.txt
-	$(MAKE) --no-print-directory pipeline
+	$(TIMED) install $(MAKE) --no-print-directory venv system-packages
+	$(TIMED) data $(MAKE) --no-print-directory data
+	for stage in prepare train evaluate register; do
+	  $(TIMED) $$stage dvc repro --single-item $$stage
+	done
 	dvc push -q
-	echo "--- stage wall times"; cat .ganops/timings.txt
+	echo "--- wall time per phase"; cat .ganops/timings.txt
 	echo "--- metrics"; dvc metrics show
 	echo
 	echo "Done. Next:  .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db  (http://127.0.0.1:5000)"

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Install the Debian packages ganops needs (the offline datasets, bc for timings), or say which.
+# Install the Debian packages ganops needs (the offline datasets), or say which.
 set -euo pipefail
 needed=()
 [ -d /usr/share/datasets/fashion-mnist ] || needed+=(dataset-fashion-mnist)
 [ -d /usr/share/games/fortunes ] || needed+=(fortunes)
-command -v bc >/dev/null || needed+=(bc)
 command -v git >/dev/null || needed+=(git)
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
