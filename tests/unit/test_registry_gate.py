@@ -32,3 +32,8 @@ def test_relative_sqlite_uri_is_made_absolute(tmp_path, monkeypatch) -> None:
 def test_passwords_are_redacted() -> None:
     assert redact("postgresql://me:secret@db:5432/x") == "postgresql://me:***@db:5432/x"
     assert redact("sqlite:////tmp/m.db") == "sqlite:////tmp/m.db"
+
+
+def test_redact_leaves_plain_values_alone() -> None:
+    assert redact("non_saturating") == "non_saturating"
+    assert redact("me@example.org") == "me@example.org"

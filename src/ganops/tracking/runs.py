@@ -118,7 +118,8 @@ def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_n
             "ganops.dataset": config.data.dataset,
         },
     )
-    params = [Param(k, str(v)[:MAX_PARAM_LENGTH]) for k, v in config.flat().items()]
+    # A tracking URI may carry a password: never store one as a parameter.
+    params = [Param(k, redact(str(v))[:MAX_PARAM_LENGTH]) for k, v in config.flat().items()]
     client.log_batch(run.info.run_id, params=params)
     write_text_atomic(run_info, json.dumps({"run_id": run.info.run_id}))
     return run.info.run_id
