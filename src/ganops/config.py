@@ -25,6 +25,11 @@ class Strict(BaseModel):
 
 class Dataset(StrEnum):
     fashion_mnist = "fashion-mnist"
+    image_folder = "image-folder"
+
+
+# Square image sizes the generators can produce (stride-2 steps from 7x7 or 8x8).
+IMAGE_SIZES = (28, 32, 64)
 
 
 class Loss(StrEnum):
@@ -45,6 +50,31 @@ class DataConfig(Strict):
         0, ge=0, description="Use only the first N training images (0 = all); for smoke tests."
     )
     limit_test: int = Field(0, ge=0, description="Use only the first N test images (0 = all).")
+    # image-folder only: a folder of PNG/JPEG files, optionally one subfolder per class.
+    image_size: int = Field(
+        28, description=f"image-folder: square side length, one of {IMAGE_SIZES}."
+    )
+    channels: int = Field(
+        1, description="image-folder: 1 (grayscale) or 3 (RGB); others are converted."
+    )
+    resize: bool = Field(False, description="image-folder: resize other sizes instead of skipping.")
+    max_bad_fraction: float = Field(
+        0.01, ge=0, le=1, description="image-folder: share of unusable files tolerated (skipped)."
+    )
+    test_fraction: float = Field(
+        0.1, gt=0, lt=1, description="image-folder: share held out as test images."
+    )
+    split_seed: int = Field(0, ge=0, description="image-folder: seed of the train/test split.")
+
+    @model_validator(mode="after")
+    def _image_shape_is_makeable(self) -> DataConfig:
+        if self.image_size not in IMAGE_SIZES:
+            raise ValueError(
+                f"data.image_size {self.image_size} cannot be generated; allowed: {IMAGE_SIZES}"
+            )
+        if self.channels not in (1, 3):
+            raise ValueError(f"data.channels must be 1 or 3 (got {self.channels})")
+        return self
 
 
 class TrainConfig(Strict):

@@ -65,7 +65,7 @@ def test_prepare_writes_arrays_and_summary(tmp_path: Path, project_root: Path) -
         "n_classes": 10,
     }
     train = load_split(tmp_path / "train.npz")
-    raw_train, _ = load_raw(config, project_root)
+    raw_train, _, _ = load_raw(config, project_root)
     np.testing.assert_array_equal(train.images, raw_train.images)
     assert not list(tmp_path.glob(".*")), "no temporary files are left behind"
 

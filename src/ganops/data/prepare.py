@@ -14,6 +14,7 @@ import numpy as np
 
 from ganops.config import DataConfig
 from ganops.data.idx import read_split
+from ganops.data.image_folder import read_image_folder, split_indices
 from ganops.errors import DataError
 from ganops.paths import atomic_path, write_text_atomic
 
@@ -28,19 +29,43 @@ class ImageSplit:
         return tuple(self.images.shape[1:])  # type: ignore[return-value]
 
 
-def load_raw(config: DataConfig, project_root: Path) -> tuple[ImageSplit, ImageSplit]:
+def load_raw(config: DataConfig, project_root: Path) -> tuple[ImageSplit, ImageSplit, dict]:
+    """Train and test splits of the configured dataset, plus facts worth recording."""
     folder = project_root / config.path
-    train_images, train_labels = read_split(folder, "train")
-    test_images, test_labels = read_split(folder, "t10k")
-    if train_images.shape[1:] != test_images.shape[1:]:
-        raise DataError(f"{folder}: train and test images differ in size")
-    train = ImageSplit(train_images[..., None], train_labels.astype(np.int64))
-    test = ImageSplit(test_images[..., None], test_labels.astype(np.int64))
+    if config.dataset == "image-folder":
+        train, test, facts = _load_folder(config, folder)
+    else:
+        train, test, facts = _load_idx(folder), _load_idx(folder, "t10k"), {}
     if config.limit_train:
         train = ImageSplit(train.images[: config.limit_train], train.labels[: config.limit_train])
     if config.limit_test:
         test = ImageSplit(test.images[: config.limit_test], test.labels[: config.limit_test])
-    return train, test
+    return train, test, facts
+
+
+def _load_idx(folder: Path, split: str = "train") -> ImageSplit:
+    images, labels = read_split(folder, split)
+    return ImageSplit(images[..., None], labels.astype(np.int64))
+
+
+def _load_folder(config: DataConfig, folder: Path) -> tuple[ImageSplit, ImageSplit, dict]:
+    found = read_image_folder(
+        folder, config.image_size, config.channels, config.resize, config.max_bad_fraction
+    )
+    train_idx, test_idx = split_indices(len(found.images), config.test_fraction, config.split_seed)
+    facts = {
+        "files_found": found.n_found,
+        "files_skipped": len(found.skipped),
+        "files_converted": found.n_converted,
+        "class_names": found.class_names,
+        "split_seed": config.split_seed,
+        "skipped": [{"file": path, "reason": reason} for path, reason in found.skipped],
+    }
+    return (
+        ImageSplit(found.images[train_idx], found.labels[train_idx]),
+        ImageSplit(found.images[test_idx], found.labels[test_idx]),
+        facts,
+    )
 
 
 def save_split(split: ImageSplit, path: Path) -> None:
@@ -61,7 +86,7 @@ def load_split(path: Path) -> ImageSplit:
 
 
 def prepare_images(config: DataConfig, project_root: Path, out_dir: Path) -> dict:
-    train, test = load_raw(config, project_root)
+    train, test, facts = load_raw(config, project_root)
     out_dir.mkdir(parents=True, exist_ok=True)
     save_split(train, out_dir / "train.npz")
     save_split(test, out_dir / "test.npz")
@@ -71,6 +96,7 @@ def prepare_images(config: DataConfig, project_root: Path, out_dir: Path) -> dic
         "n_train": len(train.images),
         "n_test": len(test.images),
         "n_classes": int(max(train.labels.max(), test.labels.max()) + 1),
+        **facts,
     }
     write_text_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
     return summary
