@@ -7,6 +7,7 @@ traceback. Help and parameter validation never import TensorFlow.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Any
 from ganops.errors import GanopsError
 
 EXIT_USER_ERROR = 2
+# Disk full, quota, read-only file system, permission: the user's environment, not a bug.
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -100,6 +103,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error.message}", file=sys.stderr)
         if error.hint:
             print(f"hint: {error.hint}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as error:
+        if error.errno not in WRITE_ERRORS:
+            raise
+        print(
+            f"error: cannot write {error.filename or 'an output'}: {error.strerror}",
+            file=sys.stderr,
+        )
+        print(
+            "hint: free disk space or choose a writable --out folder; completed outputs "
+            "were written atomically and are intact",
+            file=sys.stderr,
+        )
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print(
