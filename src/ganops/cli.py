@@ -36,7 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--out", default="artifacts", help="output folder of the stages")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("params", parents=[common], help="validate and print the parameters")
+    params = commands.add_parser(
+        "params", parents=[common], help="validate and print the parameters"
+    )
+    params.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the parameter reference (docs/parameters.md) instead",
+    )
     commands.add_parser(
         "import-data",
         parents=[common],
@@ -64,6 +71,11 @@ def _run(args: argparse.Namespace) -> Any:
     root = configure()
     if args.command == "sample":
         return _sample(args)
+    if args.command == "params" and args.markdown:
+        from ganops.params_doc import parameters_markdown
+
+        print(parameters_markdown(), end="")
+        return None
     from ganops.config import parse_override
     from ganops.runspec import RunSpec
 
@@ -123,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
-    print(json.dumps(result, indent=2, default=str))
+    if result is not None:
+        print(json.dumps(result, indent=2, default=str))
     return 0
 
 
