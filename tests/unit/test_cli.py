@@ -34,3 +34,23 @@ def test_typo_in_key_is_named() -> None:
     result = run_cli("params", "--set", "train.epoch=3")
     assert result.returncode == 2
     assert "train.epoch: unknown key" in result.stderr
+
+
+def test_unreachable_tracking_server_is_a_clear_error_before_training(tmp_path) -> None:
+    from tests.conftest import free_port
+
+    common = ["--out", str(tmp_path), "--set", "data.path=tests/fixtures/fashion-mnist"]
+    assert run_cli("prepare", *common).returncode == 0
+    env = subprocess_env(MLFLOW_TRACKING_URI=f"http://127.0.0.1:{free_port()}")
+    result = subprocess.run(
+        [sys.executable, "-m", "ganops.cli", "train", *common],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "tracking server at http://127.0.0.1" in result.stderr
+    assert "not reachable" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "model").exists(), "nothing trained, nothing written"

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,9 +38,26 @@ def tracking_uri(config: Config, project_root: Path) -> str:
     return uri
 
 
+def check_server(uri: str, timeout: float = 5.0) -> None:
+    """Fail in seconds, not after MLflow's minutes of retries, when a server is down."""
+    if not uri.startswith(("http://", "https://")):
+        return
+    try:
+        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout):
+            return
+    except urllib.error.HTTPError:
+        return  # it answered: reachable (auth or routing is MLflow's business)
+    except OSError as error:
+        raise TrackingError(
+            f"the MLflow tracking server at {redact(uri)} is not reachable ({error})",
+            hint="start it, fix MLFLOW_TRACKING_URI, or unset it to use sqlite:///mlflow.db",
+        ) from None
+
+
 def connect(config: Config, project_root: Path) -> MlflowClient:
     """Point MLflow at the store and make sure the experiment exists."""
     uri = tracking_uri(config, project_root)
+    check_server(uri)
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     client = MlflowClient(uri, uri)
@@ -102,13 +122,49 @@ def data_hash(project_root: Path) -> str:
         return "unknown"
 
 
+def owner_tags() -> dict[str, str]:
+    """Which process holds a run open: lets a later run tell a crashed attempt from a live one."""
+    return {"ganops.host": socket.gethostname(), "ganops.pid": str(os.getpid())}
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_orphaned_runs(client: MlflowClient, experiment_id: str) -> list[str]:
+    """Mark FAILED the RUNNING runs whose process on this host is gone (killed, crashed)."""
+    host = socket.gethostname()
+    orphaned = []
+    for run in client.search_runs(
+        [experiment_id], "attributes.status = 'RUNNING'", max_results=1000
+    ):
+        tags = run.data.tags
+        pid = tags.get("ganops.pid", "")
+        if tags.get("ganops.host") == host and pid.isdigit() and not process_alive(int(pid)):
+            client.set_tag(
+                run.info.run_id,
+                "ganops.failure",
+                f"process {pid} on {host} ended without closing the run",
+            )
+            client.set_terminated(run.info.run_id, status="FAILED")
+            orphaned.append(run.info.run_id)
+    return orphaned
+
+
 def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_name: str) -> str:
     """Open the MLflow run of a pipeline run (or reopen it after a crash); returns its id."""
     client = connect(config, project_root)
+    experiment = client.get_experiment_by_name(config.tracking.experiment)
+    mark_orphaned_runs(client, experiment.experiment_id)
     previous = read_run_id(run_info) if run_info.is_file() else None
     if previous:
         return previous
-    experiment = client.get_experiment_by_name(config.tracking.experiment)
     run = client.create_run(
         experiment.experiment_id,
         run_name=run_name,
@@ -116,6 +172,7 @@ def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_n
             "ganops.git_commit": git_commit(project_root),
             "ganops.data_md5": data_hash(project_root),
             "ganops.dataset": config.data.dataset,
+            **owner_tags(),
         },
     )
     # A tracking URI may carry a password: never store one as a parameter.
@@ -137,6 +194,8 @@ def continue_run(config: Config, project_root: Path, run_id: str) -> Iterator[Ml
     """Reopen the pipeline's run; it is FINISHED on success and FAILED on an exception."""
     client = connect(config, project_root)
     client.update_run(run_id, status="RUNNING")
+    for key, value in owner_tags().items():
+        client.set_tag(run_id, key, value)
     try:
         yield client
     except BaseException:

@@ -1,0 +1,36 @@
+"""A run whose process died is marked FAILED by the next pipeline run (real sqlite store)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from mlflow.tracking import MlflowClient
+
+from ganops.config import Config
+from ganops.tracking.runs import connect, mark_orphaned_runs, owner_tags
+
+
+def test_dead_process_runs_are_failed_live_ones_kept(tmp_path: Path, mlflow_uri: str) -> None:
+    connect(Config(), tmp_path)
+    client = MlflowClient(mlflow_uri)
+    experiment = client.get_experiment_by_name("ganops").experiment_id
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = finished.stdout.strip()
+    dead = client.create_run(experiment, tags={**owner_tags(), "ganops.pid": dead_pid})
+    alive = client.create_run(experiment, tags=owner_tags())
+    foreign = client.create_run(
+        experiment, tags={"ganops.host": "elsewhere", "ganops.pid": dead_pid}
+    )
+
+    assert mark_orphaned_runs(client, experiment) == [dead.info.run_id]
+    assert client.get_run(dead.info.run_id).info.status == "FAILED"
+    assert "ended without closing" in client.get_run(dead.info.run_id).data.tags["ganops.failure"]
+    assert client.get_run(alive.info.run_id).info.status == "RUNNING"
+    assert client.get_run(foreign.info.run_id).info.status == "RUNNING"
