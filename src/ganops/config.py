@@ -53,6 +53,11 @@ class GateMetric(StrEnum):
     kid_inception = "kid_inception"
 
 
+HIGHER_IS_BETTER = frozenset(
+    {"precision_domain", "recall_domain", "class_entropy", "classes_seen", "classifier_score"}
+)
+
+
 class DataConfig(Strict):
     dataset: Dataset = Field(Dataset.fashion_mnist, description="Which dataset to train on.")
     path: str = Field("data/fashion-mnist", description="Folder of the raw files (under data/).")
@@ -160,6 +165,12 @@ class Config(Strict):
         if self.register.metric.endswith("_inception") and not self.evaluate.inception:
             raise ValueError(
                 f"register.metric {self.register.metric!r} needs evaluate.inception: true"
+            )
+        if self.register.lower_is_better == (self.register.metric in HIGHER_IS_BETTER):
+            wanted = "false" if self.register.lower_is_better else "true"
+            raise ValueError(
+                f"register.lower_is_better must be {wanted} "
+                f"for register.metric {self.register.metric!r}"
             )
         return self
 
