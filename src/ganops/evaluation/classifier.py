@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE, SUMMARY_FILE = "classifier.keras", "summary.json"
 FEATURE_LAYER = "features"
-ARCHITECTURE = "cnn-v2"  # bump when the network changes, so cached classifiers are retrained
+ARCHITECTURE = "cnn-v3"  # bump when the network changes, so cached classifiers are retrained
 
 
 def has_labels(labels: np.ndarray | None) -> bool:
@@ -44,7 +44,7 @@ def build_classifier(image_shape: tuple[int, ...], n_classes: int, config: Class
     x = inputs
     for filters, pool in ((32, True), (64, True), (128, False)):
         x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+        x = layers.BatchNormalization(momentum=0.9)(x)
         x = layers.ReLU()(x)
         if pool:
             x = layers.MaxPooling2D()(x)
