@@ -190,7 +190,7 @@ def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     steps = 10
     strip = interpolation_images(generator, 4, steps, config.evaluate.seed, n_classes)
     pictures.append(save_grid(strip, paths.evaluation / INTERPOLATION, columns=steps))
-    if is_conditional(generator):
+    if is_conditional(generator) and n_classes:
         grid = class_grid_images(generator, n_classes, 8, config.evaluate.seed)
         pictures.append(save_grid(grid, paths.evaluation / CLASS_GRID, columns=8))
     write_text_atomic(paths.metrics, json.dumps(metrics, indent=2))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,13 +79,22 @@ def train_classifier(
         metrics=["accuracy"],
     )
     started = time.perf_counter()
+
+    def report(epoch: int, logs: dict) -> None:  # stderr: stdout carries the CLI's JSON
+        print(
+            f"classifier epoch {epoch + 1}/{config.epochs}: loss {logs['loss']:.4f}, "
+            f"accuracy {logs['accuracy']:.4f} ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+        )
+
     history = model.fit(
         to_unit_interval(train_images),
         train_labels,
         batch_size=config.batch_size,
         epochs=config.epochs,
         shuffle=True,
-        verbose=2,
+        verbose=0,
+        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=report)],
     )
     seconds = time.perf_counter() - started
     _, test_accuracy = model.evaluate(
@@ -143,7 +153,7 @@ def ensure_classifier(
             "key": key,
         }
         log.warning("domain classifier skipped: %s", summary["reason"])
-        print(f"classifier: skipped ({summary['reason']})")
+        print(f"classifier: skipped ({summary['reason']})", file=sys.stderr)
     else:
         cached = cache / key
         if (cached / MODEL_FILE).is_file() and (cached / SUMMARY_FILE).is_file():
@@ -158,7 +168,7 @@ def ensure_classifier(
             shutil.copy2(out_dir / MODEL_FILE, cached / MODEL_FILE)
             write_text_atomic(cached / SUMMARY_FILE, json.dumps(summary, indent=2))
             summary["cached"] = False
-        print(f"classifier: test accuracy {summary['test_accuracy']:.4f}")
+        print(f"classifier: test accuracy {summary['test_accuracy']:.4f}", file=sys.stderr)
     write_text_atomic(out_dir / SUMMARY_FILE, json.dumps(summary, indent=2))
     return summary
 
