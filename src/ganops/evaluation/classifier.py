@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE, SUMMARY_FILE = "classifier.keras", "summary.json"
 FEATURE_LAYER = "features"
-ARCHITECTURE = "cnn-v3"  # bump when the network changes, so cached classifiers are retrained
+ARCHITECTURE = "cnn-v4"  # bump when the network changes, so cached classifiers are retrained
 
 
 def has_labels(labels: np.ndarray | None) -> bool:
@@ -100,6 +100,12 @@ def train_classifier(
     _, test_accuracy = model.evaluate(
         to_unit_interval(test_images), test_labels, batch_size=1000, verbose=0
     )
+    # One fixed scale per classifier: features / scale have mean squared entry 1 on the real
+    # test images, so domain FID/KID do not depend on the network's arbitrary feature scale
+    # and KID's kernel (x.y/d + 1)^3 stays well conditioned.
+    features_model = keras.Model(model.inputs, model.get_layer(FEATURE_LAYER).output)
+    features = features_model.predict(to_unit_interval(test_images), batch_size=1000, verbose=0)
+    feature_scale = float(np.sqrt(np.mean(np.square(features)))) or 1.0
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{MODEL_FILE}.partial.keras"
     keras.saving.save_model(model, tmp)
@@ -111,6 +117,7 @@ def train_classifier(
         "n_test": len(test_images),
         "n_classes": n_classes,
         "feature_dim": config.feature_dim,
+        "feature_scale": feature_scale,
         "epochs": config.epochs,
         "seconds": round(seconds, 1),
         "architecture": ARCHITECTURE,
@@ -181,6 +188,10 @@ class DomainClassifier:
     summary: dict[str, Any]
 
     @property
+    def feature_scale(self) -> float:
+        return float(self.summary.get("feature_scale", 1.0))
+
+    @property
     def feature_dim(self) -> int:
         return int(self.model.outputs[0].shape[-1])
 
@@ -191,7 +202,7 @@ class DomainClassifier:
         for start in range(0, len(images), batch_size):
             batch = to_unit_interval(images[start : start + batch_size])
             f, p = self.model.predict_on_batch(batch)
-            features.append(np.asarray(f, np.float32))
+            features.append(np.asarray(f, np.float32) / self.feature_scale)
             probabilities.append(np.asarray(p, np.float32))
         return np.concatenate(features), np.concatenate(probabilities)
 

@@ -84,7 +84,10 @@ class DomainSpace:
     def name(self) -> str:
         if self.classifier is None:
             return f"{PIXEL_SPACE} (label-free: no classifier without labels)"
-        return f"domain classifier penultimate layer, {self.classifier.feature_dim}-d"
+        return (
+            f"domain classifier penultimate layer, {self.classifier.feature_dim}-d, "
+            "scaled to unit mean square on the real test images"
+        )
 
     @property
     def key(self) -> str:
