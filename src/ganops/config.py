@@ -43,6 +43,26 @@ class Precision(StrEnum):
     mixed_float16 = "mixed_float16"
 
 
+class GateMetric(StrEnum):
+    """Numbers in metrics.json that the registry's quality gate may compare."""
+
+    fid_domain = "fid_domain"
+    kid_domain = "kid_domain"
+    precision_domain = "precision_domain"
+    recall_domain = "recall_domain"
+    class_entropy = "class_entropy"
+    classes_seen = "classes_seen"
+    classifier_score = "classifier_score"
+    fid_pixels = "fid_pixels"
+    fid_inception = "fid_inception"
+    kid_inception = "kid_inception"
+
+
+HIGHER_IS_BETTER = frozenset(
+    {"precision_domain", "recall_domain", "class_entropy", "classes_seen", "classifier_score"}
+)
+
+
 class DataConfig(Strict):
     dataset: Dataset = Field(Dataset.fashion_mnist, description="Which dataset to train on.")
     path: str = Field("data/fashion-mnist", description="Folder of the raw files (under data/).")
@@ -103,6 +123,28 @@ class EvaluateConfig(Strict):
     )
     batch_size: int = Field(500, ge=1, description="Images generated per batch.")
     seed: int = Field(1234, ge=0, description="Seed of the evaluation noise.")
+    nearest_k: int = Field(3, ge=1, description="k of the k-NN manifolds (precision/recall).")
+    kid_subsets: int = Field(100, ge=1, description="KID: random subsets averaged.")
+    kid_subset_size: int = Field(1000, ge=2, description="KID: images per subset.")
+    inception: bool = Field(
+        False,
+        description="Also compute standard FID/KID on InceptionV3 features (needs the "
+        "`inception` extra; ~10 images/s on 2 CPU cores).",
+    )
+    inception_samples: int = Field(
+        10_000, ge=2, description="Generated (and at most as many real) images for Inception."
+    )
+    inception_batch_size: int = Field(50, ge=1, description="Images per Inception batch.")
+
+
+class ClassifierConfig(Strict):
+    seed: int = Field(7, ge=0, description="Seed of the domain classifier's weights and order.")
+    epochs: int = Field(4, ge=1, le=1000, description="Passes over the labelled training set.")
+    batch_size: int = Field(128, ge=1, description="Images per step.")
+    learning_rate: float = Field(2e-3, gt=0, le=1, description="Initial Adam step size (cosine).")
+    feature_dim: int = Field(
+        128, ge=2, le=4096, description="Width of the penultimate layer: the feature space."
+    )
 
 
 class RegisterConfig(Strict):
@@ -112,7 +154,9 @@ class RegisterConfig(Strict):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
         description="Registered model name in MLflow.",
     )
-    metric: str = Field("fid_pixels", description="Metric (from metrics.json) for the gate.")
+    metric: GateMetric = Field(
+        GateMetric.fid_domain, description="Metric (from metrics.json) for the quality gate."
+    )
     lower_is_better: bool = Field(True, description="Direction of the gate metric.")
     margin: float = Field(
         0.0, ge=0, description="Champion moves only if better by at least this much."
@@ -137,6 +181,7 @@ class Config(Strict):
     data: DataConfig = DataConfig()
     train: TrainConfig = TrainConfig()
     evaluate: EvaluateConfig = EvaluateConfig()
+    classifier: ClassifierConfig = ClassifierConfig()
     register: RegisterConfig = RegisterConfig()
     tracking: TrackingConfig = TrackingConfig()
 
@@ -146,6 +191,16 @@ class Config(Strict):
             raise ValueError(
                 f"train.batch_size ({self.train.batch_size}) is larger than "
                 f"data.limit_train ({self.data.limit_train}); lower the batch or use more data"
+            )
+        if self.register.metric.endswith("_inception") and not self.evaluate.inception:
+            raise ValueError(
+                f"register.metric {self.register.metric!r} needs evaluate.inception: true"
+            )
+        if self.register.lower_is_better == (self.register.metric in HIGHER_IS_BETTER):
+            wanted = "false" if self.register.lower_is_better else "true"
+            raise ValueError(
+                f"register.lower_is_better must be {wanted} "
+                f"for register.metric {self.register.metric!r}"
             )
         return self
 

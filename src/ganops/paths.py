@@ -23,6 +23,11 @@ class RunPaths:
         return self.root / "prepared"
 
     @property
+    def classifier(self) -> Path:
+        """The domain classifier of the evaluation metrics and its summary."""
+        return self.root / "classifier"
+
+    @property
     def model_dir(self) -> Path:
         return self.root / "model"
 

@@ -8,7 +8,9 @@ that needs them so that validating parameters stays fast.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,10 @@ from ganops.config import Config
 from ganops.errors import DataError
 from ganops.paths import RunPaths, write_text_atomic
 
+log = logging.getLogger(__name__)
 SAMPLE_GRID = "samples.png"
+INTERPOLATION = "interpolation.png"
+CLASS_GRID = "per_class.png"
 
 
 def prepare(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
@@ -141,27 +146,62 @@ class _keras_atomic:
             self.tmp.unlink(missing_ok=True)
 
 
+def classifier(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
+    """Train the domain classifier of the evaluation metrics (cached per data version)."""
+    from ganops.evaluation.classifier import ensure_classifier
+    from ganops.evaluation.reference import cache_dir
+
+    return ensure_classifier(
+        config.classifier, paths.prepared, paths.classifier, cache_dir(project_root, "classifier")
+    )
+
+
 def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
-    """Sample the generator and compare with the real test images; write ``metrics.json``."""
+    """Sample the generator and compare with the real test images; write ``metrics.json``
+    and the pictures (sample grid, latent interpolation, per-class grid if conditional)."""
     from ganops.data.prepare import load_split
+    from ganops.evaluation.classifier import load_classifier
+    from ganops.evaluation.conditioning import is_conditional
     from ganops.evaluation.image_metrics import evaluate_generator
-    from ganops.evaluation.pictures import save_grid
+    from ganops.evaluation.pictures import class_grid_images, interpolation_images, save_grid
+    from ganops.evaluation.reference import cache_dir
     from ganops.sampling import load_keras_generator
     from ganops.tracking.runs import continue_run, log_metrics, read_run_id
 
     run_id = read_run_id(paths.run_info)
+    n_classes = int(_prepared_summary(paths).get("n_classes", 0))
+    if not (paths.classifier / "summary.json").is_file():  # e.g. a Prefect run: cheap if cached
+        classifier(config, paths, project_root)
+    domain_classifier = load_classifier(paths.classifier)
     generator = load_keras_generator(paths.generator)
     train = load_split(paths.prepared / "train.npz")
     test = load_split(paths.prepared / "test.npz")
-    metrics, fakes = evaluate_generator(generator, train.images, test.images, config.evaluate)
+    metrics, fakes = evaluate_generator(
+        generator,
+        train.images,
+        test.images,
+        config.evaluate,
+        domain_classifier,
+        cache_dir(project_root, "evaluation"),
+        n_classes,
+    )
     paths.evaluation.mkdir(parents=True, exist_ok=True)
-    grid = save_grid(fakes[:64], paths.evaluation / SAMPLE_GRID, columns=8)
+    pictures = [save_grid(fakes[:64], paths.evaluation / SAMPLE_GRID, columns=8)]
+    steps = 10
+    strip = interpolation_images(generator, 4, steps, config.evaluate.seed, n_classes)
+    pictures.append(save_grid(strip, paths.evaluation / INTERPOLATION, columns=steps))
+    if is_conditional(generator) and n_classes:
+        grid = class_grid_images(generator, n_classes, 8, config.evaluate.seed)
+        pictures.append(save_grid(grid, paths.evaluation / CLASS_GRID, columns=8))
     write_text_atomic(paths.metrics, json.dumps(metrics, indent=2))
     with continue_run(config, project_root, run_id) as client:
         numbers = [{"step": 0, **{k: v for k, v in metrics.items() if isinstance(v, float)}}]
         log_metrics(client, run_id, numbers, [k for k in numbers[0] if k != "step"])
-        client.log_artifact(run_id, str(grid), "evaluation")
+        for picture in pictures:
+            client.log_artifact(run_id, str(picture), "evaluation")
         client.log_artifact(run_id, str(paths.metrics), "evaluation")
+        client.log_artifact(run_id, str(paths.classifier / "summary.json"), "classifier")
+        client.set_tag(run_id, "ganops.feature_space_domain", metrics["feature_space_domain"])
     return metrics
 
 
@@ -195,16 +235,27 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
         )
         client.set_tag(run_id, "ganops.model_version", decision.version)
         client.set_tag(run_id, "ganops.gate_decision", decision.reason)
+        client.set_tag(run_id, "ganops.gate_promoted", str(decision.promoted).lower())
+    verdict = "champion" if decision.promoted else "candidate only"
+    message = f"quality gate: {decision.model_name} v{decision.version} -> {verdict}: "
+    log.info(message + decision.reason)
+    print(message + decision.reason, file=sys.stderr)
     result = decision.as_dict() | {"run_id": run_id}
     write_text_atomic(paths.registration, json.dumps(result, indent=2))
     return result
 
 
-STAGES = {"prepare": prepare, "train": train, "evaluate": evaluate, "register": register}
+STAGES = {
+    "prepare": prepare,
+    "classifier": classifier,
+    "train": train,
+    "evaluate": evaluate,
+    "register": register,
+}
 
 
 def run_pipeline(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
-    """All four stages in order, in this process (the DVC and Prefect paths run the same)."""
+    """All stages in order, in this process (the DVC and Prefect paths run the same)."""
     results: dict[str, Any] = {}
     for name, stage in STAGES.items():
         results[name] = stage(config, paths, project_root)

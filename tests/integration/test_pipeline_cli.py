@@ -40,8 +40,9 @@ def test_stages_register_and_sample_in_new_processes(
     out = tmp_path / "artifacts"
     args = [*overrides_args(tiny_overrides), "--out", str(out)]
     # One process per stage, as dvc.yaml runs them.
-    for stage in ("prepare", "train", "evaluate", "register"):
-        ganops(stage, *args, env=env)
+    for stage in ("prepare", "classifier", "train", "evaluate", "register"):
+        result = ganops(stage, *args, env=env)
+    assert "quality gate:" in result.stderr and "champion" in result.stderr
 
     assert (out / "model" / "generator.keras").is_file()
     assert (out / "samples" / "epoch_001.png").is_file()
@@ -50,17 +51,30 @@ def test_stages_register_and_sample_in_new_processes(
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["fid_pixels"] > metrics["fid_pixels_floor"] >= 0
     assert metrics["n_fake"] == 256 and metrics["n_real"] == 256
+    # Domain metrics in the classifier's feature space, each beside its real-vs-real floor.
+    assert metrics["feature_space_domain"].startswith("domain classifier")
+    assert metrics["fid_domain"] > metrics["fid_domain_floor"] >= 0
+    assert metrics["precision_domain_floor"] > 0.5 and metrics["recall_domain_floor"] > 0.5
+    for name in ("kid_domain", "precision_domain", "recall_domain", "class_entropy"):
+        assert isinstance(metrics[name], float) and isinstance(metrics[f"{name}_floor"], float)
+    assert 1 <= metrics["classes_seen"] <= 10 and metrics["classifier_score"] >= 1
+    for picture in ("samples.png", "interpolation.png"):
+        assert (out / "evaluation" / picture).read_bytes()[:4] == b"\x89PNG"
 
     client = MlflowClient(mlflow_uri, mlflow_uri)
     registration = json.loads((out / "registration.json").read_text())
     run = client.get_run(registration["run_id"])
     assert run.info.status == "FINISHED"
     assert run.data.params["train.epochs"] == "1"
-    assert {"d_loss", "g_loss", "fid_pixels"} <= set(run.data.metrics)
+    assert {"d_loss", "g_loss", "fid_pixels", "fid_domain"} <= set(run.data.metrics)
+    assert run.data.tags["ganops.gate_promoted"] == "true"
+    assert registration["metric"] == "fid_domain"
     assert run.data.tags["ganops.data_md5"].endswith(".dir")
     assert len(client.get_metric_history(run.info.run_id, "d_loss")) == 8
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "samples")}
     assert "samples/epoch_001.png" in artifacts
+    pictures = {a.path for a in client.list_artifacts(run.info.run_id, "evaluation")}
+    assert {"evaluation/samples.png", "evaluation/interpolation.png"} <= pictures
     champion = client.get_model_version_by_alias(MODEL, "champion")
     assert str(champion.version) == "1" and registration["promoted"] is True
 

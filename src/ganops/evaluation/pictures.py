@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from ganops.evaluation import conditioning
 from ganops.evaluation.features import to_unit_interval
+from ganops.noise import noise_from_seeds
 from ganops.paths import atomic_path
 
 
@@ -62,3 +65,39 @@ def save_loss_plot(rows: Sequence[dict], path: Path, smooth: int = 20) -> Path:
         figure.savefig(tmp, format="png")
     plt.close(figure)
     return path
+
+
+def class_grid_images(
+    generator: Any, n_classes: int, per_class: int = 8, first_seed: int = 0
+) -> np.ndarray:
+    """Row c holds ``per_class`` samples of class c; the same seeds in every row, so each
+    column shows one noise vector across the classes. Needs a conditional generator."""
+    if not conditioning.is_conditional(generator):
+        raise ValueError("a per-class grid needs a conditional generator (inputs z and label)")
+    seeds = list(range(first_seed, first_seed + per_class)) * n_classes
+    labels = [c for c in range(n_classes) for _ in range(per_class)]
+    return conditioning.sample(generator, seeds, labels)
+
+
+def slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Spherical interpolation between latent vectors a and b at fractions t (Gaussian z)."""
+    cos = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if omega < 1e-6:
+        return a[None] + t[:, None] * (b - a)[None]
+    return (np.sin((1 - t) * omega)[:, None] * a + np.sin(t * omega)[:, None] * b) / np.sin(omega)
+
+
+def interpolation_images(
+    generator: Any, rows: int = 4, steps: int = 10, first_seed: int = 0, n_classes: int = 0
+) -> np.ndarray:
+    """``rows`` strips of ``steps`` images walking the latent sphere from one seed to the next;
+    a conditional generator keeps one class per row."""
+    dim = conditioning.latent_dim(generator)
+    ends = noise_from_seeds(range(first_seed, first_seed + rows + 1), dim)
+    t = np.linspace(0.0, 1.0, steps)
+    z = np.concatenate([slerp(ends[r], ends[r + 1], t) for r in range(rows)]).astype(np.float32)
+    labels = None
+    if conditioning.is_conditional(generator):
+        labels = [r % max(n_classes, 1) for r in range(rows) for _ in range(steps)]
+    return conditioning.sample_latents(generator, z, labels)
