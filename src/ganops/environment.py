@@ -47,6 +47,10 @@ def configure(project_root: Path | None = None) -> Path:
         "MPLBACKEND": "Agg",
         # MLflow warns loudly about pip inference when it cannot resolve our local package.
         "MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT": "10",
+        # A dead tracking server should cost seconds per call, not minutes: ganops buffers
+        # and retries metrics itself (tracking.resilient).
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "3",
+        "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

@@ -60,6 +60,7 @@ def train(
     from ganops.data.prepare import load_split
     from ganops.evaluation.pictures import save_grid, save_loss_plot
     from ganops.tracking.registry import log_generator
+    from ganops.tracking.resilient import ResilientSender
     from ganops.tracking.runs import continue_run, log_metrics, start_pipeline_run
     from ganops.training.loss_log import read_losses, write_losses
     from ganops.training.trainer import GanTrainer
@@ -73,16 +74,22 @@ def train(
     images = load_split(paths.prepared / "train.npz").images
 
     with continue_run(config, project_root, run_id) as client:
-
-        def on_losses(rows: list[dict]) -> None:
-            log_metrics(client, run_id, rows, ["d_loss", "g_loss"])
+        # If the tracking server goes away mid-run, training goes on: rows wait in memory
+        # (and are on disk in train_state/losses.tsv) and are sent when it is back.
+        on_losses = ResilientSender(
+            lambda rows: log_metrics(client, run_id, rows, ["d_loss", "g_loss"]), "loss"
+        )
+        send_grids = ResilientSender(
+            lambda rows: [client.log_artifact(run_id, row["path"], "samples") for row in rows],
+            "sample-grid",
+        )
 
         def on_epoch(epoch: int, grid: Any, losses: list[dict]) -> None:
             grid_path = save_grid(
                 grid, paths.samples / f"epoch_{epoch:03d}.png", columns=config.train.grid_size
             )
-            client.log_artifact(run_id, str(grid_path), "samples")
             write_losses(state / "losses.tsv", losses)
+            send_grids([{"path": str(grid_path)}])
 
         trainer = GanTrainer(config.train, image_shape)
         started = time.perf_counter()
@@ -96,9 +103,11 @@ def train(
             keras.saving.save_model(trainer.generator, tmp)
         write_losses(paths.losses, result.losses)
         plot = save_loss_plot(result.losses, paths.root / "plots" / "losses.png")
+        for sender in (on_losses, send_grids):
+            sender.close(str(paths.root))
         client.log_artifact(run_id, str(plot), "plots")
         client.log_artifact(run_id, str(paths.losses), "plots")
-        trained_steps = result.steps - (result.losses[0]["step"] - 1 if result.losses else 0)
+        trained_steps = result.steps - result.resumed_from_step  # in this attempt
         train_summary = {
             "run_id": run_id,
             "image_shape": list(image_shape),

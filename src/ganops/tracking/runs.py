@@ -7,6 +7,7 @@ continue that same run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -199,7 +200,9 @@ def continue_run(config: Config, project_root: Path, run_id: str) -> Iterator[Ml
     try:
         yield client
     except BaseException:
-        client.set_terminated(run_id, status="FAILED")
+        # The store itself may be what failed: keep the original error, not this one.
+        with contextlib.suppress(Exception):
+            client.set_terminated(run_id, status="FAILED")
         raise
     client.set_terminated(run_id, status="FINISHED")
 

@@ -36,6 +36,7 @@ class TrainResult:
     steps: int
     epochs: int
     resumed_from_epoch: int
+    resumed_from_step: int
     precision: str
     losses: list[LossRow] = field(repr=False)
 
@@ -163,6 +164,7 @@ class GanTrainer:
             steps=int(self.step.numpy()),
             epochs=int(self.epoch.numpy()),
             resumed_from_epoch=start_epoch,
+            resumed_from_step=restored_step,
             precision=self.precision,
             losses=losses,
         )
