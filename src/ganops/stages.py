@@ -218,7 +218,14 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     """Register the run's generator; alias ``candidate``; ``champion`` through the gate."""
     from ganops.errors import ConfigError
     from ganops.tracking.registry import MODEL_ARTIFACT, register_generator
-    from ganops.tracking.runs import continue_run, data_hash, git_commit, read_run_id
+    from ganops.tracking.runs import (
+        continue_run,
+        data_hash,
+        git_commit,
+        read_run_id,
+        tracking_uri,
+    )
+    from ganops.tracking.store_lock import store_lock
 
     run_id = read_run_id(paths.run_info)
     metrics = json.loads(paths.metrics.read_text()) if paths.metrics.is_file() else None
@@ -230,7 +237,11 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
             hint="allowed: "
             + ", ".join(sorted(k for k, v in metrics.items() if isinstance(v, float))),
         )
-    with continue_run(config, project_root, run_id) as client:
+    # Read champion, compare, move alias: one atomic step even with concurrent runs.
+    with (
+        continue_run(config, project_root, run_id) as client,
+        store_lock(tracking_uri(config, project_root)),
+    ):
         decision = register_generator(
             client,
             f"runs:/{run_id}/{MODEL_ARTIFACT}",

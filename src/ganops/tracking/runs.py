@@ -26,6 +26,7 @@ from mlflow.tracking import MlflowClient
 from ganops.config import Config
 from ganops.errors import TrackingError
 from ganops.paths import write_text_atomic
+from ganops.tracking.store_lock import sqlite_path, store_lock
 
 MAX_PARAM_LENGTH = 6000
 
@@ -61,16 +62,17 @@ def connect(config: Config, project_root: Path) -> MlflowClient:
     check_server(uri)
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
-    client = MlflowClient(uri, uri)
     name = config.tracking.experiment
+    database = sqlite_path(uri)
     try:
-        experiment = client.get_experiment_by_name(name)
-        if experiment is None:
-            # Embedded store: keep artifacts beside the database, not in the process's cwd.
-            location = (
-                (project_root / "mlruns").resolve().as_uri() if uri.startswith("sqlite") else None
-            )
-            client.create_experiment(name, artifact_location=location)
+        # Creating the store's tables and the experiment must not race with another run.
+        with store_lock(uri):
+            client = MlflowClient(uri, uri)
+            experiment = client.get_experiment_by_name(name)
+            if experiment is None:
+                # Embedded store: artifacts beside the database, not in the process's cwd.
+                location = (database.parent / "mlruns").resolve().as_uri() if database else None
+                client.create_experiment(name, artifact_location=location)
     except Exception as error:  # MLflow raises many types for an unreachable store
         raise TrackingError(
             f"cannot reach the MLflow tracking store at {redact(uri)}: {error}",
