@@ -44,6 +44,9 @@ def mlflow_uri(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh embedded MLflow store for this test, seen by child processes too."""
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    # mlflow.set_registry_uri() exports MLFLOW_REGISTRY_URI for child processes: pin it too,
+    # or an in-process test would leave its own store behind for the next test's children.
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)
     return uri
 
 
