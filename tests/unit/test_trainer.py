@@ -90,3 +90,25 @@ def test_diverging_loss_names_the_step(images: np.ndarray, tmp_path: Path) -> No
     with pytest.raises(TrainingError, match="loss diverged at step 1"):
         trainer.fit(images, tmp_path)
     assert not (tmp_path / "checkpoint").exists(), "no checkpoint of a diverged state"
+
+
+def test_an_unreadable_newest_checkpoint_falls_back_to_the_previous(
+    images: np.ndarray, tmp_path: Path
+) -> None:
+    GanTrainer(small_config(epochs=2), (28, 28, 1)).fit(images, tmp_path)
+    newest = sorted(tmp_path.glob("ckpt-2.data-*"))
+    assert newest, "epoch 2 checkpoint written"
+    for path in newest:  # a torn write: the data file of the newest checkpoint is damaged
+        path.write_bytes(path.read_bytes()[:100])
+    trainer = GanTrainer(small_config(epochs=2), (28, 28, 1))
+    assert trainer.restore(tmp_path) == 1
+
+
+def test_no_readable_checkpoint_is_a_clear_error(images: np.ndarray, tmp_path: Path) -> None:
+    from ganops.errors import DataError
+
+    GanTrainer(small_config(epochs=1), (28, 28, 1)).fit(images, tmp_path)
+    for path in tmp_path.glob("ckpt-*"):
+        path.write_bytes(b"")
+    with pytest.raises(DataError, match="no readable checkpoint"):
+        GanTrainer(small_config(epochs=1), (28, 28, 1)).restore(tmp_path)

@@ -8,6 +8,7 @@ callbacks, which keeps this layer free of MLflow.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +21,13 @@ from tqdm.auto import tqdm
 
 from ganops.config import TrainConfig
 from ganops.data.pipeline import image_dataset
-from ganops.errors import TrainingError
+from ganops.errors import DataError, TrainingError
 from ganops.models.dcgan import build_discriminator, build_generator
 from ganops.noise import noise_from_seeds
 from ganops.training.losses import LOSSES
 from ganops.training.precision import apply_precision
 
+logger = logging.getLogger(__name__)
 LossRow = dict[str, float]
 OnLosses = Callable[[list[LossRow]], None]
 OnEpoch = Callable[[int, np.ndarray, list[LossRow]], None]
@@ -97,12 +99,33 @@ class GanTrainer:
         return np.asarray(self.generator.predict_on_batch(z), dtype=np.float32)
 
     def restore(self, state_dir: Path) -> int:
-        """Restore the latest complete checkpoint, if any; returns the epoch to start from."""
-        latest = tf.train.latest_checkpoint(str(state_dir))
-        if latest is None:
+        """Restore the newest readable checkpoint, if any; returns the epoch to start from.
+
+        TensorFlow writes a checkpoint's files first and updates the ``checkpoint`` index last,
+        so a crash mid-write leaves the index on the previous one. Should a listed checkpoint
+        still be unreadable (a damaged disk, a truncated copy), the next older one is used.
+        """
+        state = tf.train.get_checkpoint_state(str(state_dir))
+        if state is None:
             return 0
-        self.checkpoint.restore(latest).expect_partial()
-        return int(self.epoch.numpy())
+        candidates = list(reversed(state.all_model_checkpoint_paths)) or [
+            state.model_checkpoint_path
+        ]
+        for path in candidates:
+            try:
+                self.checkpoint.restore(path).expect_partial()
+            except (tf.errors.OpError, ValueError, IndexError, OSError) as error:
+                logger.warning(
+                    "checkpoint %s is unreadable (%s); trying an older one",
+                    path,
+                    error.__class__.__name__,
+                )
+                continue
+            return int(self.epoch.numpy())
+        raise DataError(
+            f"{state_dir}: no readable checkpoint among {', '.join(candidates)}",
+            hint=f"delete {state_dir} to start this training run over",
+        )
 
     def fit(
         self,

@@ -1,0 +1,107 @@
+"""SIGKILL the training process at arbitrary moments; rerunning resumes and finishes clean."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, subprocess_env, venv_bin
+
+pytestmark = pytest.mark.integration
+
+ARGS = [
+    "--set",
+    "data.path=tests/fixtures/fashion-mnist",
+    "--set",
+    "train.epochs=6",
+    "--set",
+    "train.batch_size=32",
+    "--set",
+    "train.latent_dim=16",
+    "--set",
+    "train.log_every_steps=4",
+    "--set",
+    "train.grid_size=2",
+]
+STEPS_PER_EPOCH = 512 // 32
+
+
+def ganops(*args: str, out: Path) -> list[str]:
+    return [venv_bin("ganops"), *args, "--out", str(out), *ARGS]
+
+
+def test_kills_mid_epoch_and_mid_write_resume_from_last_complete_checkpoint(
+    tmp_path: Path, mlflow_uri: str
+) -> None:
+    env = subprocess_env()
+    out = tmp_path / "out"
+    subprocess.run(
+        ganops("prepare", out=out),
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    rng = random.Random(0)
+    kills = 0
+    for _ in range(3):
+        process = subprocess.Popen(
+            ganops("train", out=out),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        index = out / "train_state" / "checkpoint"
+        seen = index.read_text() if index.exists() else ""
+        deadline = time.monotonic() + 300
+        # Wait for a new checkpoint, then kill at a random moment (often inside the next
+        # epoch, sometimes while the next checkpoint or sample grid is being written).
+        while (index.read_text() if index.exists() else "") == seen:
+            assert process.poll() is None or process.returncode == 0
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        if process.poll() is not None:
+            break
+        time.sleep(rng.uniform(0.0, 1.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        kills += 1
+
+    final = subprocess.run(
+        ganops("train", out=out),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert final.returncode == 0, final.stderr[-3000:]
+    summary = json.loads(final.stdout)
+    assert kills >= 1 and summary["resumed"] is True
+    assert summary["epochs"] == 6 and summary["steps"] == 6 * STEPS_PER_EPOCH
+    rows = (out / "losses.tsv").read_text().splitlines()[1:]
+    steps = [int(row.split("\t")[0]) for row in rows]
+    assert steps == list(range(1, 6 * STEPS_PER_EPOCH + 1)), "no step lost or repeated"
+    assert not list(out.rglob(".*partial*")) and not list((out / "model").glob(".*"))
+    check = subprocess.run(
+        [
+            venv_bin("python"),
+            "-c",
+            "import keras,sys; m = keras.saving.load_model(sys.argv[1], safe_mode=True);"
+            "print(m.output_shape)",
+            str(out / "model" / "generator.keras"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "(None, 28, 28, 1)" in check.stdout, check.stderr[-2000:]
