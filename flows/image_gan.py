@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT / "src"))  # run from a checkout without installing, too
 
 from ganops import stages  # noqa: E402
+from ganops.paths import inside  # noqa: E402
 from ganops.runspec import RunSpec  # noqa: E402
 
 
@@ -62,9 +63,10 @@ def image_gan(
         overrides: parameters that replace params.yaml values, by dotted key,
             e.g. {"train.epochs": 3, "train.loss": "non_saturating"}.
         params_file: the parameters file, relative to the project root.
-        output_root: folder (under the project root) that holds one folder per flow run.
+        output_root: folder inside the project that holds one folder per flow run.
     """
-    run_dir = Path(output_root) / (flow_run.get_name() or "local")
+    # The form is open to anyone with UI access: never write outside the project.
+    run_dir = inside(PROJECT_ROOT, output_root, "output_root") / (flow_run.get_name() or "local")
     spec = RunSpec(params_file, dict(overrides or {}), str(run_dir), str(PROJECT_ROOT))
     spec.load()  # validate every parameter before any task runs
     results = {"prepare": prepare_task(spec)}

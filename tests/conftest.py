@@ -17,6 +17,8 @@ from ganops.environment import configure  # noqa: E402
 
 configure(PROJECT_ROOT)
 
+pytest_plugins = ["tests.servers"]
+
 # Small but real: 512 Fashion-MNIST training images, one epoch, batch 64.
 TINY_OVERRIDES = {
     "data.path": "tests/fixtures/fashion-mnist",

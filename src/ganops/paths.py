@@ -66,6 +66,23 @@ class RunPaths:
         return self.root / "registration.json"
 
 
+def inside(root: Path, relative: str, what: str) -> Path:
+    """``root / relative``, refusing paths that escape ``root`` (absolute, ``..``, links).
+
+    For paths that come from people other than the machine's user (the Prefect form), so
+    that nobody can make a run write outside the project's output folders.
+    """
+    from ganops.errors import ConfigError
+
+    candidate = (root / relative).resolve()
+    if Path(relative).is_absolute() or not candidate.is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"{what}: {relative!r} is outside the project folder {root}",
+            hint="give a folder relative to the project, e.g. runs",
+        )
+    return candidate
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it into place only on success.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,8 @@ print(json.dumps({"state": run.state.type.value, "name": run.name}))
 def test_ui_style_trigger_completes_and_registers_a_version(
     served_deployments: dict[str, str], tmp_path: Path, mlflow_uri: str, tiny_overrides: dict
 ) -> None:
-    parameters = {"overrides": tiny_overrides, "output_root": str(tmp_path / "runs")}
+    output_root = f"runs/test-{uuid.uuid4().hex[:8]}"  # the flow only writes inside the project
+    parameters = {"overrides": tiny_overrides, "output_root": output_root}
     result = subprocess.run(
         [venv_bin("python"), "-c", TRIGGER, json.dumps(parameters)],
         env=served_deployments,
@@ -47,9 +50,9 @@ def test_ui_style_trigger_completes_and_registers_a_version(
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["state"] == "COMPLETED", outcome
 
-    registration = json.loads(
-        (tmp_path / "runs" / outcome["name"] / "registration.json").read_text()
-    )
+    run_dir = PROJECT_ROOT / output_root / outcome["name"]
+    registration = json.loads((run_dir / "registration.json").read_text())
+    shutil.rmtree(PROJECT_ROOT / output_root)
     client = MlflowClient(mlflow_uri, mlflow_uri)
     version = client.get_model_version(registration["model_name"], registration["version"])
     assert version.run_id == registration["run_id"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT, free_port, subprocess_env, venv_bin
-from tests.integration.conftest import stop, wait_for
+from tests.servers import stop, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -37,3 +37,15 @@ def test_passwords_are_redacted() -> None:
 def test_redact_leaves_plain_values_alone() -> None:
     assert redact("non_saturating") == "non_saturating"
     assert redact("me@example.org") == "me@example.org"
+
+
+def test_form_paths_cannot_escape_the_project(tmp_path) -> None:
+    import pytest
+
+    from ganops.errors import ConfigError
+    from ganops.paths import inside
+
+    assert inside(tmp_path, "runs", "output_root") == (tmp_path / "runs").resolve()
+    for bad in ("/etc", "../elsewhere", "runs/../../x"):
+        with pytest.raises(ConfigError, match="outside the project folder"):
+            inside(tmp_path, bad, "output_root")

@@ -1,4 +1,5 @@
-"""Real servers for integration tests, started on free loopback ports and stopped after."""
+"""Real servers for integration and reliability tests (a pytest plugin: see tests/conftest.py),
+started on free loopback ports and stopped after."""
 
 from __future__ import annotations
 
@@ -70,15 +71,10 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prefect
         stop(process)
 
 
-@pytest.fixture
-def served_deployments(
-    prefect_server: PrefectServer, tmp_path: Path, mlflow_uri: str
-) -> Iterator[dict[str, str]]:
-    """``flows/serve.py`` running against the server, with this test's MLflow store."""
-    env = dict(prefect_server.env, MLFLOW_TRACKING_URI=mlflow_uri)
-    log = tmp_path / "serve.log"
-    with log.open("w") as handle:
-        process = subprocess.Popen(
+def start_serving(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``flows/serve.py`` in its own process group (so a test can kill it with its runs)."""
+    with log.open("a") as handle:
+        return subprocess.Popen(
             [venv_bin("python"), str(PROJECT_ROOT / "flows" / "serve.py")],
             env=env,
             stdout=handle,
@@ -86,7 +82,18 @@ def served_deployments(
             cwd=PROJECT_ROOT,
             start_new_session=True,
         )
+
+
+@pytest.fixture
+def serve_env(prefect_server: PrefectServer, mlflow_uri: str) -> dict[str, str]:
+    return dict(prefect_server.env, MLFLOW_TRACKING_URI=mlflow_uri, MLFLOW_REGISTRY_URI=mlflow_uri)
+
+
+@pytest.fixture
+def served_deployments(serve_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The deployments served against the server, with this test's MLflow store."""
+    process = start_serving(serve_env, tmp_path / "serve.log")
     try:
-        yield env
+        yield serve_env
     finally:
         stop(process)
