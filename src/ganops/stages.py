@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ganops.config import Config
-from ganops.errors import DataError
+from ganops.errors import ConfigError, DataError
 from ganops.paths import RunPaths, write_text_atomic
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,12 @@ def train(
 
     summary = _prepared_summary(paths)
     image_shape = tuple(summary["image_shape"])
+    if config.train.batch_size > summary["n_train"]:
+        raise ConfigError(
+            f"train.batch_size ({config.train.batch_size}) is larger than the training set "
+            f"({summary['n_train']} images)",
+            hint="lower train.batch_size or use more data",
+        )
     state = paths.train_state
     resumed = _reset_stale_state(state, config.fingerprint("data", "train"))
     run_name = run_name or f"{config.data.dataset}-dcgan-{config.train.loss}"
@@ -216,7 +222,6 @@ def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
 
 def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Register the run's generator; alias ``candidate``; ``champion`` through the gate."""
-    from ganops.errors import ConfigError
     from ganops.tracking.registry import MODEL_ARTIFACT, register_generator
     from ganops.tracking.runs import (
         continue_run,

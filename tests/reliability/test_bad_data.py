@@ -1,0 +1,113 @@
+"""Bad data files through the CLI: the file is named, exit 2, no traceback, no prepared data
+left that a later stage could mistake for valid."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.conftest import FIXTURES, PROJECT_ROOT, subprocess_env
+
+IDX = "train-images-idx3-ubyte.gz"
+
+
+def corrupt_truncated(folder: Path) -> Path:
+    path = folder / IDX
+    path.write_bytes(path.read_bytes()[:5000])
+    return path
+
+
+def corrupt_garbage(folder: Path) -> Path:
+    path = folder / IDX
+    path.write_bytes(b"\x00" * 4096)
+    return path
+
+
+def corrupt_short_payload(folder: Path) -> Path:
+    path = folder / IDX
+    raw = gzip.decompress(path.read_bytes())
+    path.write_bytes(gzip.compress(raw[:-784]))
+    return path
+
+
+def corrupt_missing(folder: Path) -> Path:
+    path = folder / IDX
+    path.unlink()
+    return path
+
+
+def prepare(data_path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ganops.cli",
+            "prepare",
+            "--out",
+            str(out),
+            "--set",
+            f"data.path={data_path}",
+            *extra,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "expected"),
+    [
+        (corrupt_truncated, "not a complete gzip file"),
+        (corrupt_garbage, "not a complete gzip file"),
+        (corrupt_short_payload, "header promises"),
+        (corrupt_missing, "file not found"),
+    ],
+)
+def test_corrupt_idx_files_are_named(tmp_path: Path, corrupt, expected: str) -> None:
+    folder = tmp_path / "fashion"
+    shutil.copytree(FIXTURES / "fashion-mnist", folder)
+    broken = corrupt(folder)
+    result = prepare(folder, tmp_path / "out")
+    assert result.returncode == 2
+    assert str(broken) in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "prepared" / "summary.json").exists()
+
+
+def test_image_folder_problems_through_the_cli(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    result = prepare(folder, tmp_path / "out", "--set", "data.dataset=image-folder")
+    assert result.returncode == 2 and "no images found" in result.stderr
+
+    for index in range(3):
+        Image.new("L", (28, 28), color=index * 50).save(folder / f"{index}.png")
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "big.png").write_bytes(b"")
+    Image.new("L", (64, 64)).save(folder / "big.png")
+    result = prepare(folder, tmp_path / "out", "--set", "data.dataset=image-folder")
+    assert result.returncode == 2
+    assert "2 of 5 images are unusable" in result.stderr
+    assert str(folder / "empty.png") in result.stderr and "is 64x64" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "prepared" / "summary.json").exists()
+
+    tolerant = prepare(
+        folder,
+        tmp_path / "out",
+        "--set",
+        "data.dataset=image-folder",
+        "--set",
+        "data.max_bad_fraction=0.5",
+    )
+    assert tolerant.returncode == 0, tolerant.stderr
+    assert '"files_skipped": 2' in tolerant.stdout

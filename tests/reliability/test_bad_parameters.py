@@ -1,0 +1,69 @@
+"""Bad parameters, from params.yaml and from CLI overrides: a message naming the key and what
+is allowed, exit status 2, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT_ROOT, subprocess_env
+
+FIXTURE = ["--set", "data.path=tests/fixtures/fashion-mnist"]
+
+CASES = {
+    "wrong type": ("train.epochs=three", "train.epochs", "valid integer"),
+    "negative rate": ("train.g_learning_rate=-0.1", "train.g_learning_rate", "greater than 0"),
+    "zero rate": ("train.d_learning_rate=0", "train.d_learning_rate", "greater than 0"),
+    "zero batch": ("train.batch_size=0", "train.batch_size", "greater than or equal to 1"),
+    "negative size": ("train.latent_dim=-5", "train.latent_dim", "greater than or equal to 1"),
+    "unknown loss": ("train.loss=wgan-typo", "train.loss", "non_saturating"),
+    "unknown dataset": ("data.dataset=cifar", "data.dataset", "fashion-mnist"),
+    "unmakeable resolution": ("data.image_size=30", "data.image_size", "(28, 32, 64)"),
+    "typo in key": ("train.learning_rate=0.1", "train.learning_rate", "unknown key"),
+    "typo in section": ("trian.epochs=3", "trian", "unknown key"),
+    "unknown gate metric": ("register.metric=fid", "register.metric", "fid_domain"),
+    "batch larger than data": ("train.batch_size=1024", "train.batch_size", "larger than"),
+}
+
+
+def ganops(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ganops.cli", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_cli_override_is_refused_before_work(case: str, tmp_path: Path) -> None:
+    override, key, allowed = CASES[case]
+    out = tmp_path / "out"
+    if case == "batch larger than data":  # known only once the data is read
+        assert ganops("prepare", "--out", str(out), *FIXTURE).returncode == 0
+    before = sorted(out.rglob("*")) if out.exists() else []
+    result = ganops("train", "--out", str(out), *FIXTURE, "--set", override)
+    assert result.returncode == 2
+    assert key in result.stderr and allowed in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    after = sorted(out.rglob("*")) if out.exists() else []
+    assert after == before, "nothing was written"
+
+
+def test_params_yaml_errors_are_named_too(tmp_path: Path) -> None:
+    params = yaml.safe_load((PROJECT_ROOT / "params.yaml").read_text())
+    params["train"]["los"] = "hinge"
+    params["evaluate"]["n_samples"] = -1
+    bad = tmp_path / "params.yaml"
+    bad.write_text(yaml.safe_dump(params))
+    result = ganops("params", "--params", str(bad))
+    assert result.returncode == 2
+    assert "train.los: unknown key" in result.stderr
+    assert "evaluate.n_samples: Input should be greater than or equal to 2" in result.stderr
+    assert "Traceback" not in result.stderr
