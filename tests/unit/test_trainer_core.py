@@ -67,6 +67,10 @@ def test_rank3_one_hot_data_trains_with_each_loss(changes: dict, tmp_path: Path)
     after = model.generator.get_weights()
     assert any(not np.allclose(a, b) for a, b in zip(before, after, strict=True))
     assert model.grid().shape == (4, LENGTH, VOCAB)
+    if changes.get("ema_decay"):  # the averaged generator is the one sampled and saved
+        assert model.sampling_generator is model.ema.model
+        averaged = model.sampling_generator.get_weights()
+        assert any(not np.allclose(a, b) for a, b in zip(averaged, after, strict=True))
     if changes["loss"] == "wgan":  # the critic is clipped after every step
         weights = model.discriminator.trainable_variables
         assert max(float(tf.reduce_max(tf.abs(w))) for w in weights) <= 0.01 + 1e-7

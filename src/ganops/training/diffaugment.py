@@ -57,7 +57,8 @@ def cutout(x: tf.Tensor, noise: tf.random.Generator, ratio: float = 0.5) -> tf.T
     cx = noise.uniform([batch, 1, 1], 0, width + (1 - size_w % 2), dtype=tf.int32)
     rows = tf.range(height)[None, :, None]
     cols = tf.range(width)[None, None, :]
-    inside = (tf.abs(rows - cy) * 2 < size_h) & (tf.abs(cols - cx) * 2 < size_w)
+    top, left = cy - size_h // 2, cx - size_w // 2  # the square may hang over the border
+    inside = (rows >= top) & (rows < top + size_h) & (cols >= left) & (cols < left + size_w)
     return x * tf.cast(~inside, x.dtype)[..., None]
 
 
