@@ -58,6 +58,10 @@ OnCheckpoint = Callable[[list[LossRow]], None]
 Augment = Callable[[tf.Tensor, tf.random.Generator], tf.Tensor]
 
 
+def _seed_states(model: keras.Model) -> list[tf.Variable]:
+    return [v.value for v in model.non_trainable_variables if "seed_generator" in v.path]
+
+
 class BatchSource(Protocol):
     steps_per_epoch: int
 
@@ -134,6 +138,9 @@ class GanTrainer:
             epoch=self.epoch,
             step=self.step,
             epoch_step=self.epoch_step,
+            # Keras keeps dropout's RNG in SeedGenerator states that the layers do not expose
+            # to tf.train.Checkpoint; without them a resumed run draws different masks.
+            layer_rng=_seed_states(generator) + _seed_states(discriminator),
             **tracked,
         )
         # The sample-grid noise is fixed by seed so epoch grids are comparable frame to frame.
