@@ -45,6 +45,7 @@ from tqdm.auto import tqdm
 from ganops.config import TrainConfig
 from ganops.errors import ConfigError, DataError, TrainingError
 from ganops.noise import noise_from_seeds
+from ganops.paths import atomic_path
 from ganops.training.ema import GeneratorEMA
 from ganops.training.losses import LOSSES
 from ganops.training.optimizers import build_optimizer
@@ -55,6 +56,9 @@ LossRow = dict[str, float]
 OnLosses = Callable[[list[LossRow]], None]
 OnEpoch = Callable[[int, np.ndarray, list[LossRow]], None]
 OnCheckpoint = Callable[[list[LossRow]], None]
+Quality = Callable[[keras.Model], float]  # lower is better, e.g. a quick FID
+OnQuality = Callable[[int, float, bool], None]  # step, value, whether it is the best so far
+BEST_GENERATOR = "best_generator.keras"
 Augment = Callable[[tf.Tensor, tf.random.Generator], tf.Tensor]
 
 
@@ -86,6 +90,8 @@ class TrainResult:
     resumed_from_step: int
     precision: str
     losses: list[LossRow] = field(repr=False)
+    best_step: int | None = None
+    best_quality: float | None = None
 
 
 class GanTrainer:
@@ -128,6 +134,9 @@ class GanTrainer:
         self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
         # Batches of the current epoch already trained: a mid-epoch checkpoint resumes there.
         self.epoch_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch_step")
+        # Best quick-quality estimate so far; its generator is in state_dir/BEST_GENERATOR.
+        self.best_score = tf.Variable(np.inf, dtype=tf.float64, trainable=False, name="best")
+        self.best_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="best_step")
         tracked = (
             {"ema_generator": self.ema.model, "ema_updates": self.ema.updates} if self.ema else {}
         )
@@ -140,6 +149,8 @@ class GanTrainer:
             epoch=self.epoch,
             step=self.step,
             epoch_step=self.epoch_step,
+            best_score=self.best_score,
+            best_step=self.best_step,
             # Keras keeps dropout's RNG in SeedGenerator states that the layers do not expose
             # to tf.train.Checkpoint; without them a resumed run draws different masks.
             layer_rng=_seed_states(generator) + _seed_states(discriminator),
@@ -294,7 +305,15 @@ class GanTrainer:
         on_epoch: OnEpoch | None = None,
         previous_losses: list[LossRow] | None = None,
         on_checkpoint: OnCheckpoint | None = None,
+        quality: Quality | None = None,
+        on_quality: OnQuality | None = None,
     ) -> TrainResult:
+        """Train to ``config.epochs`` (or ``max_steps``), resuming from ``state_dir``.
+
+        With ``quality``, the sampling generator is scored every ``quick_eval_every_steps``
+        steps (or at each epoch end) and the best one is kept in ``state_dir/BEST_GENERATOR``
+        (see ``best_generator_path``): GAN quality often collapses late.
+        """
         config = self.config
         manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
         start_epoch = self.restore(state_dir)
@@ -304,6 +323,20 @@ class GanTrainer:
         steps_per_epoch = source.steps_per_epoch
         pending: list[LossRow] = []
         g_loss = float("nan")
+
+        def estimate() -> None:
+            if quality is None:
+                return
+            value = float(quality(self.sampling_generator))
+            step = int(self.step.numpy())
+            better = math.isfinite(value) and value < float(self.best_score.numpy())
+            if better:  # written before the checkpoint that records it as the best
+                with atomic_path(state_dir / BEST_GENERATOR) as tmp:
+                    keras.saving.save_model(self.sampling_generator, tmp)
+                self.best_score.assign(value)
+                self.best_step.assign(step)
+            if on_quality:
+                on_quality(step, value, better)
 
         def save() -> None:
             # Numbered by the checkpoint's save counter (restored with it): ckpt-1, ckpt-2, ...
@@ -348,6 +381,8 @@ class GanTrainer:
                 if len(pending) >= config.log_every_steps and on_losses:
                     on_losses(pending)
                     pending = []
+                if config.quick_eval_every_steps and step % config.quick_eval_every_steps == 0:
+                    estimate()
                 if config.max_steps and step >= config.max_steps:
                     stopped_early = int(self.epoch_step.numpy()) < steps_per_epoch
                     break
@@ -359,8 +394,12 @@ class GanTrainer:
                 on_losses(pending)
                 pending = []
             if stopped_early:  # max_steps mid-epoch: keep the position, the epoch isn't done
+                if not config.quick_eval_every_steps:
+                    estimate()
                 save()
                 break
+            if not config.quick_eval_every_steps:
+                estimate()
             self.epoch.assign(epoch + 1)
             self.epoch_step.assign(0)
             if on_epoch:
@@ -373,6 +412,8 @@ class GanTrainer:
             resumed_from_step=restored_step,
             precision=self.precision,
             losses=losses,
+            best_step=int(self.best_step.numpy()) if quality else None,
+            best_quality=float(self.best_score.numpy()) if quality else None,
         )
 
 
