@@ -57,13 +57,14 @@ def train(
     import keras
     import mlflow
 
+    from ganops.data.pipeline import ImageBatches
     from ganops.data.prepare import load_split
     from ganops.evaluation.pictures import save_grid, save_loss_plot
     from ganops.tracking.registry import log_generator
     from ganops.tracking.resilient import ResilientSender
     from ganops.tracking.runs import continue_run, log_metrics, start_pipeline_run
     from ganops.training.loss_log import read_losses, write_losses
-    from ganops.training.trainer import GanTrainer
+    from ganops.training.trainer import BEST_GENERATOR, image_trainer
 
     summary = _prepared_summary(paths)
     image_shape = tuple(summary["image_shape"])
@@ -77,7 +78,14 @@ def train(
     resumed = _reset_stale_state(state, config.fingerprint("data", "train"))
     run_name = run_name or f"{config.data.dataset}-dcgan-{config.train.loss}"
     run_id = start_pipeline_run(config, project_root, state / "run.json", run_name)
-    images = load_split(paths.prepared / "train.npz").images
+    train_split = load_split(paths.prepared / "train.npz")
+    n_classes = int(summary.get("n_classes", 0)) if config.train.conditional else 0
+    source = ImageBatches(
+        train_split.images,
+        config.train.batch_size,
+        config.train.seed,
+        labels=train_split.labels if n_classes else None,
+    )
 
     with continue_run(config, project_root, run_id) as client:
         # If the tracking server goes away mid-run, training goes on: rows wait in memory
@@ -97,19 +105,38 @@ def train(
             write_losses(state / "losses.tsv", losses)
             send_grids([{"path": str(grid_path)}])
 
-        trainer = GanTrainer(config.train, image_shape)
+        quality = _quick_quality(config, paths, train_split.images, n_classes)
+        send_quality = ResilientSender(
+            lambda rows: log_metrics(client, run_id, rows, [quality.name]), "quick-quality"
+        )
+        trainer = image_trainer(config.train, image_shape, n_classes)
         started = time.perf_counter()
         result = trainer.fit(
-            images, state, on_losses, on_epoch, previous_losses=read_losses(state / "losses.tsv")
+            source,
+            state,
+            on_losses,
+            on_epoch,
+            previous_losses=read_losses(state / "losses.tsv"),
+            on_checkpoint=lambda losses: write_losses(state / "losses.tsv", losses),
+            quality=quality,
+            on_quality=(
+                (lambda step, value, best: send_quality([{"step": step, quality.name: value}]))
+                if quality
+                else None
+            ),
         )
         seconds = time.perf_counter() - started
 
         paths.model_dir.mkdir(parents=True, exist_ok=True)
+        best = state / BEST_GENERATOR
         with _keras_atomic(paths.generator) as tmp:
-            keras.saving.save_model(trainer.generator, tmp)
+            if quality is not None and best.is_file():  # the best by the quick metric
+                shutil.copyfile(best, tmp)
+            else:
+                keras.saving.save_model(trainer.sampling_generator, tmp)
         write_losses(paths.losses, result.losses)
         plot = save_loss_plot(result.losses, paths.root / "plots" / "losses.png")
-        for sender in (on_losses, send_grids):
+        for sender in (on_losses, send_grids, send_quality):
             sender.close(str(paths.root))
         client.log_artifact(run_id, str(plot), "plots")
         client.log_artifact(run_id, str(paths.losses), "plots")
@@ -123,6 +150,8 @@ def train(
             "resumed": resumed,
             "resumed_from_epoch": result.resumed_from_epoch,
             "precision": result.precision,
+            "best_step": result.best_step,
+            "best_quality": result.best_quality,
             "seconds": round(seconds, 2),
             "images_per_second": round(trained_steps * config.train.batch_size / seconds, 1)
             if seconds
@@ -141,6 +170,20 @@ def train(
             mlflow.end_run()
         write_text_atomic(paths.run_info, json.dumps(train_summary, indent=2))
     return train_summary
+
+
+def _quick_quality(config: Config, paths: RunPaths, train_images: Any, n_classes: int) -> Any:
+    """The quick FID that picks the best generator (domain features if the run has the
+    classifier, else pixels); None when ``train.quick_eval_samples`` is 0."""
+    if not config.train.quick_eval_samples:
+        return None
+    from ganops.evaluation.classifier import load_classifier
+    from ganops.evaluation.quick import QuickFid
+
+    classifier = None
+    if (paths.classifier / "summary.json").is_file():
+        classifier = load_classifier(paths.classifier)
+    return QuickFid(train_images, classifier, config.train.quick_eval_samples, n_classes)
 
 
 class _keras_atomic:
