@@ -34,6 +34,10 @@ from ganops.paths import inside  # noqa: E402
 from ganops.report import failure_markdown, summary_markdown  # noqa: E402
 from ganops.runspec import RunSpec  # noqa: E402
 
+# The parameters file behind the form's defaults and each run: params.yaml unless whoever
+# serves the deployments chooses another (a team's file, or the tests' tiny one).
+PARAMS_FILE = os.environ.get("GANOPS_PARAMS_FILE", "params.yaml")
+
 # Epoch progress and gate decisions are INFO records of the "ganops" logger; serve.py routes
 # that logger to the Prefect API, but Prefect's root level (WARNING) would drop them.
 logging.getLogger("ganops").setLevel(logging.INFO)

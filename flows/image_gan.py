@@ -16,17 +16,17 @@ from prefect import flow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PROJECT_ROOT, name_run, prepare_spec, run_stages
+from common import PARAMS_FILE, PROJECT_ROOT, name_run, prepare_spec, run_stages
 
 from ganops.forms import form_models, form_overrides, run_label
 
-FORMS = form_models(PROJECT_ROOT / "params.yaml")
+FORMS = form_models(PROJECT_ROOT / PARAMS_FILE)
 DataParameters = FORMS["data"]
 TrainParameters = FORMS["train"]
 EvaluateParameters = FORMS["evaluate"]
 ClassifierParameters = FORMS["classifier"]
 RegisterParameters = FORMS["register"]
-# The form's defaults (params.yaml when the module was imported).
+# The form's defaults (the parameters file when the module was imported).
 TRAIN, DATA, EVALUATE = TrainParameters(), DataParameters(), EvaluateParameters()
 CLASSIFIER, REGISTER = ClassifierParameters(), RegisterParameters()
 
@@ -41,7 +41,7 @@ def image_gan(
     classifier: ClassifierParameters = CLASSIFIER,  # type: ignore[valid-type]
     register: RegisterParameters = REGISTER,  # type: ignore[valid-type]
     overrides: dict[str, Any] | None = None,
-    params_file: str = "params.yaml",
+    params_file: str = PARAMS_FILE,
     output_root: str = "runs",
 ) -> Any:
     """Train, evaluate and register an image GAN.
