@@ -16,7 +16,7 @@ from prefect import flow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PARAMS_FILE, PROJECT_ROOT, name_run, prepare_spec, run_stages
+from stage_tasks import PARAMS_FILE, PROJECT_ROOT, name_run, prepare_spec, run_stages
 
 from ganops.forms import form_models, form_overrides, run_label
 
