@@ -57,7 +57,7 @@ run:
 test: data inception
 	pytest $(PYTEST_ARGS)
 
-# The Prefect server and the served deployments on 127.0.0.1 (Ctrl-C stops them).
+# Prefect server, served deployments and MLflow UI on 127.0.0.1; prints the URLs (Ctrl-C stops all).
 platform: data
 	python flows/local_platform.py
 

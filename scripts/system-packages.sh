@@ -5,6 +5,8 @@ needed=()
 [ -d /usr/share/datasets/fashion-mnist ] || needed+=(dataset-fashion-mnist)
 [ -d /usr/share/games/fortunes ] || needed+=(fortunes)
 command -v git >/dev/null || needed+=(git)
+# Headless browser of the UI tests (tests/integration/test_browser.py), driven by Playwright.
+[ -x /usr/bin/chromium ] || needed+=(chromium)
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "installing system packages: ${needed[*]}"

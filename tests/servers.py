@@ -97,3 +97,44 @@ def served_deployments(serve_env: dict[str, str], tmp_path: Path) -> Iterator[di
         yield serve_env
     finally:
         stop(process)
+
+
+def start_mlflow_server(port: int, store: Path) -> subprocess.Popen:
+    """``mlflow server`` on 127.0.0.1 with a sqlite store and proxied artifacts in ``store``."""
+    process = subprocess.Popen(
+        [
+            venv_bin("mlflow"),
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--backend-store-uri",
+            f"sqlite:///{store / 'mlflow.db'}",
+            "--artifacts-destination",
+            str(store / "artifacts"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=subprocess_env(),
+    )
+    wait_for(f"http://127.0.0.1:{port}/health", timeout=120, process=process)
+    return process
+
+
+@pytest.fixture
+def mlflow_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real ``mlflow server`` for this test; MLFLOW_TRACKING_URI points at it."""
+    port, store = free_port(), tmp_path / "mlflow-server"
+    store.mkdir()
+    process = start_mlflow_server(port, store)
+    uri = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)
+    try:
+        yield uri
+    finally:
+        stop(process)

@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
 from mlflow.tracking import MlflowClient
@@ -15,45 +14,68 @@ from tests.conftest import PROJECT_ROOT, venv_bin
 
 pytestmark = pytest.mark.integration
 
-TRIGGER = """
-import json, sys, time
-from prefect.deployments import run_deployment
-from prefect.exceptions import ObjectNotFound
-parameters = json.loads(sys.argv[1])
-deadline = time.monotonic() + 120
-while True:  # the served deployment registers itself a few seconds after start
-    try:
-        run = run_deployment("image-gan/image-gan", parameters=parameters, timeout=600)
-        break
-    except ObjectNotFound:
-        if time.monotonic() > deadline:
-            raise
-        time.sleep(2)
-print(json.dumps({"state": run.state.type.value, "name": run.name}))
-"""
 
-
-def test_ui_style_trigger_completes_and_registers_a_version(
-    served_deployments: dict[str, str], tmp_path: Path, mlflow_uri: str, tiny_overrides: dict
-) -> None:
-    output_root = f"runs/test-{uuid.uuid4().hex[:8]}"  # the flow only writes inside the project
-    parameters = {"overrides": tiny_overrides, "output_root": output_root}
+def trigger_runs(env: dict, runs: list[dict], timeout: float = 900) -> list[dict]:
+    """Create the runs at once through the API (as the UI's Run button does), wait, report."""
+    spec = {"deployment": "image-gan/image-gan", "runs": runs, "timeout": timeout}
     result = subprocess.run(
-        [venv_bin("python"), "-c", TRIGGER, json.dumps(parameters)],
-        env=served_deployments,
+        [venv_bin("python"), str(PROJECT_ROOT / "tests" / "prefect_runs.py"), json.dumps(spec)],
+        env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout + 120,
         cwd=PROJECT_ROOT,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    assert outcome["state"] == "COMPLETED", outcome
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
-    run_dir = PROJECT_ROOT / output_root / outcome["name"]
-    registration = json.loads((run_dir / "registration.json").read_text())
-    shutil.rmtree(PROJECT_ROOT / output_root)
+
+def form_and_overrides(tiny: dict) -> tuple[dict, dict]:
+    """The tiny settings as typed form sections, except data.path (an advanced override)."""
+    form: dict[str, dict] = {}
+    for dotted, value in tiny.items():
+        section, key = dotted.split(".")
+        if dotted != "data.path":
+            form.setdefault(section, {})[key] = value
+    return form, {"data.path": tiny["data.path"]}
+
+
+def test_two_form_runs_at_once_complete_with_distinct_versions_and_a_summary(
+    served_deployments: dict[str, str], mlflow_uri: str, tiny_overrides: dict
+) -> None:
+    output_root = f"runs/test-{uuid.uuid4().hex[:8]}"  # the flow only writes inside the project
+    form, overrides = form_and_overrides(tiny_overrides)
+    changed = {**form, "train": {**form["train"], "batch_size": 32}}  # one field changed
+    runs = [
+        {**form, "overrides": overrides, "output_root": output_root},
+        {**changed, "overrides": overrides, "output_root": output_root},
+    ]
+    try:
+        outcomes = trigger_runs(served_deployments, runs)
+        registrations = [
+            json.loads(path.read_text())
+            for path in sorted((PROJECT_ROOT / output_root).glob("*/registration.json"))
+        ]
+    finally:
+        shutil.rmtree(PROJECT_ROOT / output_root, ignore_errors=True)
+
+    for outcome in outcomes:
+        assert outcome["state"] == "COMPLETED", outcome
+        assert outcome["name"].startswith("fashion-mnist-dcgan-non_saturating · "), outcome["name"]
+        assert outcome["task_runs"] == ["evaluate", "prepare", "register", "train"]
+        assert any("epoch 1/1 done" in line for line in outcome["logs"]), "progress in the log"
+        summary = outcome["artifacts"]["summary"]
+        assert "**Model version**" in summary and "`candidate`" in summary
+        assert "| `fid_domain` |" in summary and "data:image/png;base64," in summary
+        assert outcome["artifacts"]["progress"] == 100.0
+
     client = MlflowClient(mlflow_uri, mlflow_uri)
-    version = client.get_model_version(registration["model_name"], registration["version"])
-    assert version.run_id == registration["run_id"]
-    assert client.get_run(version.run_id).data.params["train.batch_size"] == "64"
+    versions = {r["version"] for r in registrations}
+    assert len(registrations) == 2 and len(versions) == 2, registrations
+    batch_sizes = sorted(
+        client.get_run(r["run_id"]).data.params["train.batch_size"] for r in registrations
+    )
+    assert batch_sizes == ["32", "64"]
+    for registration in registrations:
+        version = client.get_model_version(registration["model_name"], registration["version"])
+        assert version.run_id == registration["run_id"]

@@ -3,6 +3,7 @@ is allowed, exit status 2, no traceback, nothing written."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,44 @@ def test_params_yaml_errors_are_named_too(tmp_path: Path) -> None:
     assert "train.los: unknown key" in result.stderr
     assert "evaluate.n_samples: Input should be greater than or equal to 2" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# The same checks from the Prefect run form, against a real server and served deployment.
+FORM_CASES = {
+    "zero epochs": ({"train": {"epochs": 0}}, "epochs"),
+    "unknown loss": ({"train": {"loss": "wgan-typo"}}, "wgan-typo"),
+    "unmakeable resolution": ({"data": {"image_size": 30}}, "image_size"),
+    "typo in key": ({"train": {"learning_rate": 0.1}}, "learning_rate"),
+}
+
+
+@pytest.mark.integration
+def test_prefect_form_refuses_bad_values_before_any_task_runs(
+    served_deployments: dict[str, str], tiny_overrides: dict
+) -> None:
+    from tests.integration.test_prefect_deployment import trigger_runs
+
+    output_root = "runs/test-bad-parameters"
+    runs = [{**form, "output_root": output_root} for form, _ in FORM_CASES.values()]
+    # Valid for the form, wrong for the config as a whole (known once sections are merged),
+    # and a stage that fails on its input: both named, the second by its stage.
+    runs.append(
+        {"train": {"batch_size": 128}, "data": {"limit_train": 64}, "output_root": output_root}
+    )
+    missing = {**tiny_overrides, "data.path": "data/missing"}
+    runs.append({"overrides": missing, "output_root": output_root})
+    try:
+        outcomes = trigger_runs(served_deployments, runs, timeout=600)
+    finally:
+        shutil.rmtree(PROJECT_ROOT / output_root, ignore_errors=True)
+    *refused, cross_field, bad_stage = outcomes
+    for (case, (_, named)), outcome in zip(FORM_CASES.items(), refused, strict=True):
+        assert "refused" in outcome, f"{case}: a run was created: {outcome}"
+        assert named in outcome["refused"], outcome
+    assert cross_field["state"] == "FAILED", cross_field
+    assert "larger than data.limit_train" in cross_field["message"], cross_field
+    assert cross_field["task_runs"] == []
+    assert bad_stage["state"] == "FAILED", bad_stage
+    assert bad_stage["message"].startswith("stage prepare failed: "), bad_stage
+    assert bad_stage["task_runs"] == ["prepare"]
+    assert "failed at stage `prepare`" in bad_stage["artifacts"]["failure"]

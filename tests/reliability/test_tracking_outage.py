@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT, free_port, subprocess_env, venv_bin
-from tests.servers import stop, wait_for
+from tests.servers import start_mlflow_server as start_server
+from tests.servers import stop
 
 pytestmark = pytest.mark.integration
 
@@ -27,31 +28,6 @@ TRAIN = [
     "--set",
     "train.grid_size=2",
 ]
-
-
-def start_server(port: int, store: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            venv_bin("mlflow"),
-            "server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--backend-store-uri",
-            f"sqlite:///{store / 'mlflow.db'}",
-            "--artifacts-destination",
-            str(store / "artifacts"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env=subprocess_env(),
-    )
-    wait_for(f"http://127.0.0.1:{port}/health", timeout=120, process=process)
-    return process
 
 
 def test_training_survives_a_tracking_outage_and_logs_after_restart(tmp_path: Path) -> None:

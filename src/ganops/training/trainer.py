@@ -402,6 +402,16 @@ class GanTrainer:
                 estimate()
             self.epoch.assign(epoch + 1)
             self.epoch_step.assign(0)
+            # One line per epoch for logs that cannot show a bar (the Prefect task log).
+            last = losses[-1] if losses else {"d_loss": math.nan, "g_loss": math.nan}
+            logger.info(
+                "epoch %d/%d done: step %d, d_loss %.3f, g_loss %.3f",
+                epoch + 1,
+                config.epochs,
+                int(self.step.numpy()),
+                last["d_loss"],
+                last["g_loss"],
+            )
             if on_epoch:
                 on_epoch(epoch + 1, self.grid(), losses)
             save()

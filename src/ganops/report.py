@@ -1,0 +1,110 @@
+"""The end-of-run summary a person reads in the Prefect UI (or anywhere markdown renders).
+
+Pure functions over the stages' JSON summaries: no Prefect, no MLflow client, so the same
+text can be tested without servers and reused by any flow.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ganops.tracking.runs import redact
+
+# Pictures above this size are linked by path instead of inlined (artifact rows stay small).
+INLINE_PICTURE_LIMIT = 512 * 1024
+
+
+def metrics_table(metrics: dict[str, Any]) -> str:
+    """Each number next to its floor (the same metric for real test vs real train images)."""
+    rows = ["| metric | value | floor (real vs real) |", "| --- | --- | --- |"]
+    for key, value in metrics.items():
+        if key.endswith("_floor") or not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        floor = metrics.get(f"{key}_floor")
+        shown_floor = _number(floor) if floor is not None else ""
+        rows.append(f"| `{key}` | {_number(value)} | {shown_floor} |")
+    return "\n".join(rows)
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if isinstance(value, float) and math.isfinite(value) else str(value)
+
+
+def picture_markdown(path: Path, alt: str = "samples") -> str:
+    """A PNG inlined as a data URI: the UI shows it without serving files from the run folder."""
+    if not path.is_file():
+        return f"*(no {alt} picture at `{path}`)*"
+    if path.stat().st_size > INLINE_PICTURE_LIMIT:
+        return f"`{path}`"
+    encoded = base64.b64encode(path.read_bytes()).decode()
+    return f"![{alt}](data:image/png;base64,{encoded})"
+
+
+def mlflow_ui_base(tracking_uri: str, ui_url: str | None) -> str | None:
+    """Where a person can open the MLflow UI: an explicit URL, else an http tracking URI."""
+    if ui_url:
+        return ui_url.rstrip("/")
+    if urlsplit(tracking_uri).scheme in ("http", "https"):
+        return redact(tracking_uri).rstrip("/")
+    return None
+
+
+def run_link(ui_base: str | None, experiment_id: str | None, run_id: str) -> str:
+    if ui_base and experiment_id:
+        return f"[{run_id}]({ui_base}/#/experiments/{experiment_id}/runs/{run_id})"
+    return f"`{run_id}` (open `mlflow ui` on the tracking store to browse it)"
+
+
+def summary_markdown(
+    title: str,
+    results: dict[str, dict[str, Any]],
+    picture: Path,
+    tracking_uri: str,
+    ui_url: str | None = None,
+    experiment_id: str | None = None,
+    aliases: list[str] | None = None,
+) -> str:
+    """Markdown: metrics with floors, sample picture, MLflow run link, version and aliases."""
+    train = results.get("train", {})
+    registration = results.get("register", {})
+    run_id = registration.get("run_id") or train.get("run_id", "?")
+    ui_base = mlflow_ui_base(tracking_uri, ui_url)
+    lines = [f"# {title}", ""]
+    if registration:
+        name, version = registration["model_name"], registration["version"]
+        shown = ", ".join(f"`{alias}`" for alias in aliases or []) or "none"
+        model = f"`models:/{name}/{version}`"
+        if ui_base:
+            model = f"[{model}]({ui_base}/#/models/{name}/versions/{version})"
+        lines += [
+            f"- **Model version**: {model}, aliases: {shown}",
+            f"- **Quality gate**: {registration.get('reason', '')}",
+        ]
+    lines.append(f"- **MLflow run**: {run_link(ui_base, experiment_id, run_id)}")
+    lines.append(f"- **Tracking store**: `{redact(tracking_uri)}`")
+    if train:
+        resumed = (
+            f", resumed from epoch {train['resumed_from_epoch']}" if train.get("resumed") else ""
+        )
+        lines.append(
+            f"- **Training**: {train.get('epochs')} epochs, {train.get('steps')} steps, "
+            f"{train.get('images_per_second')} img/s, precision {train.get('precision')}" + resumed
+        )
+    if results.get("evaluate"):
+        lines += ["", "## Metrics", "", metrics_table(results["evaluate"])]
+    lines += ["", "## Samples", "", picture_markdown(picture)]
+    return "\n".join(lines) + "\n"
+
+
+def failure_markdown(title: str, stage: str, error: BaseException) -> str:
+    """Which stage failed and why, with the hint of a ganops error."""
+    hint = getattr(error, "hint", None)
+    message = getattr(error, "message", None) or str(error)
+    lines = [f"# {title}: failed at stage `{stage}`", "", f"**{type(error).__name__}**: {message}"]
+    if hint:
+        lines += ["", f"Hint: {hint}"]
+    return "\n".join(lines) + "\n"

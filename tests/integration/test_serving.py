@@ -1,0 +1,93 @@
+"""Serving a registered generator: ``mlflow models serve`` over REST, ``ganops.load_generator``
+in Python, and both through a real ``mlflow server`` (MLFLOW_TRACKING_URI over HTTP)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pytest
+
+from ganops.models.dcgan import build_generator
+from ganops.tracking.registry import CHAMPION, log_generator
+from tests.conftest import free_port, subprocess_env, venv_bin
+from tests.servers import stop, wait_for
+
+pytestmark = pytest.mark.integration
+
+IMAGE_SHAPE = (28, 28, 1)
+NAME = "ganops-serving-test"
+
+
+def register_generator_version(tracking_uri: str, folder: Path) -> str:
+    """A small (untrained) generator logged and registered as ganops does; alias champion."""
+    path = folder / "generator.keras"
+    build_generator(16, IMAGE_SHAPE, base_filters=8).save(path)
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    mlflow.set_experiment("serving")
+    with mlflow.start_run():
+        model_uri = log_generator(path, IMAGE_SHAPE)
+    version = mlflow.register_model(model_uri, NAME).version
+    mlflow.MlflowClient(tracking_uri, tracking_uri).set_registered_model_alias(
+        NAME, CHAMPION, version
+    )
+    return f"models:/{NAME}@{CHAMPION}"
+
+
+@pytest.fixture
+def champion(mlflow_uri: str, tmp_path: Path) -> str:
+    return register_generator_version(mlflow_uri, tmp_path)
+
+
+def invoke(port: int, seeds: list[int]) -> np.ndarray:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/invocations",
+        data=json.dumps({"inputs": {"seed": seeds}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return np.asarray(json.loads(response.read())["predictions"], dtype=np.float32)
+
+
+@pytest.fixture
+def served_model(champion: str, mlflow_uri: str, tmp_path: Path) -> Iterator[int]:
+    port = free_port()
+    env = subprocess_env(MLFLOW_TRACKING_URI=mlflow_uri, MLFLOW_REGISTRY_URI=mlflow_uri)
+    command = [venv_bin("mlflow"), "models", "serve", "-m", champion, "--env-manager", "local"]
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [*command, "-h", "127.0.0.1", "-p", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/ping", timeout=120, process=process)
+        yield port
+    finally:
+        stop(process)
+
+
+def test_rest_answers_images_for_a_list_of_seeds(served_model: int) -> None:
+    images = invoke(served_model, [0, 1, 2])
+    assert images.shape == (3, *IMAGE_SHAPE)
+    assert images.min() >= 0.0 and images.max() <= 1.0
+    again = invoke(served_model, [2, 0])
+    np.testing.assert_allclose(again, images[[2, 0]], atol=1e-5)  # a seed is one image
+    assert not np.allclose(images[0], images[1])
+
+
+def test_load_generator_samples_the_same_images_as_rest(champion: str) -> None:
+    import ganops
+
+    generator = ganops.load_generator(champion)
+    images = generator.sample(4, seed=10)
+    assert images.shape == (4, *IMAGE_SHAPE)
+    np.testing.assert_allclose(generator.sample(2, seed=12), images[2:], atol=1e-5)

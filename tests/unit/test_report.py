@@ -1,0 +1,47 @@
+"""The end-of-run summary and failure text shown as Prefect artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ganops.errors import ConfigError
+from ganops.evaluation.pictures import save_grid
+from ganops.report import failure_markdown, metrics_table, summary_markdown
+
+
+def test_metrics_table_puts_each_floor_beside_its_metric() -> None:
+    table = metrics_table({"fid_domain": 12.5, "fid_domain_floor": 0.75, "classes_seen": 10})
+    lines = table.splitlines()
+    assert "| `fid_domain` | 12.5 | 0.75 |" in lines
+    assert "| `classes_seen` | 10 |  |" in lines
+    assert not any("`fid_domain_floor`" in line for line in lines)
+
+
+def test_summary_has_version_aliases_run_link_metrics_and_picture(tmp_path: Path) -> None:
+    picture = save_grid(np.zeros((4, 8, 8, 1), np.float32), tmp_path / "s.png", columns=2)
+    results = {
+        "train": {"run_id": "abc", "epochs": 1, "steps": 8, "images_per_second": 100.0},
+        "evaluate": {"fid_domain": 3.0, "fid_domain_floor": 0.5},
+        "register": {"model_name": "m", "version": "4", "run_id": "abc", "reason": "first"},
+    }
+    text = summary_markdown(
+        "image-gan", results, picture, "http://127.0.0.1:5000", None, "7", ["candidate", "champion"]
+    )
+    assert "http://127.0.0.1:5000/#/experiments/7/runs/abc" in text
+    assert "http://127.0.0.1:5000/#/models/m/versions/4" in text
+    assert "`candidate`, `champion`" in text
+    assert "| `fid_domain` | 3 | 0.5 |" in text
+    assert "data:image/png;base64," in text
+
+
+def test_summary_without_a_ui_url_names_the_store(tmp_path: Path) -> None:
+    text = summary_markdown("t", {"train": {"run_id": "r"}}, tmp_path / "none.png", "sqlite:///x")
+    assert "`sqlite:///x`" in text and "`r`" in text and "no samples picture" in text
+
+
+def test_failure_names_the_stage_the_error_and_the_hint() -> None:
+    text = failure_markdown("image-gan", "train", ConfigError("train.batch_size too big", "lower"))
+    assert "stage `train`" in text and "ConfigError" in text
+    assert "train.batch_size too big" in text and "Hint: lower" in text
