@@ -59,6 +59,8 @@ def image_gan(
     changed = form_overrides(
         data=data, train=train, evaluate=evaluate, classifier=classifier, register=register
     )
-    spec, config = prepare_spec(output_root, params_file, changed | dict(overrides or {}))
+    spec, config = prepare_spec(
+        output_root, params_file, changed | dict(overrides or {}), "image-gan"
+    )
     name_run(run_label(config))
     return run_stages("image-gan", STAGE_NAMES, spec, config)

@@ -6,6 +6,7 @@ A new flow is served by adding one line to ``DEPLOYMENTS``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -17,17 +18,21 @@ os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "ganops")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from image_gan import image_gan
-from prefect import serve
+from prefect import Flow, serve
 
-# (deployment name, flow): the one list of what the platform serves.
-DEPLOYMENTS = [
-    ("image-gan", image_gan),
-]
+# Deployment name -> "module:flow function" in flows/: the one list of what is served.
+DEPLOYMENTS = {
+    "image-gan": "image_gan:image_gan",
+}
+
+
+def load_flow(target: str) -> Flow:
+    module, function = target.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def main() -> None:
-    serve(*(flow.to_deployment(name=name) for name, flow in DEPLOYMENTS))
+    serve(*(load_flow(target).to_deployment(name=name) for name, target in DEPLOYMENTS.items()))
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ def stage_task(name: str, spec: RunSpec) -> dict[str, Any]:
 
 
 def prepare_spec(
-    output_root: str, params_file: str, overrides: dict[str, Any]
+    output_root: str, params_file: str, overrides: dict[str, Any], title: str = "run"
 ) -> tuple[RunSpec, Any]:
     """Validate every parameter before any task runs; one output folder per flow run."""
     # The form is open to anyone with UI access: never write outside the project.
@@ -80,7 +80,7 @@ def prepare_spec(
     try:
         config, _, _ = spec.load()
     except GanopsError as error:
-        create_markdown_artifact(failure_markdown("parameters", "parameters", error), key="failure")
+        create_markdown_artifact(failure_markdown(title, "parameters", error), key="failure")
         raise
     return spec, config
 

@@ -61,6 +61,7 @@ async def outcome(client: Any, run_id: Any, deadline: float) -> dict[str, Any]:
         "artifacts": {a.key: a.data for a in artifacts if a.key},
         "logs": [log.message for log in logs],
         "task_runs": sorted(task.name for task in tasks),
+        "attempts": {task.name: task.run_count for task in tasks},
     }
 
 

@@ -55,10 +55,14 @@ def read_params(params_file: Path) -> dict[str, Any]:
     return tree if isinstance(tree, dict) else {}
 
 
-def form_models(params_file: Path) -> dict[str, type[BaseModel]]:
-    """Section name -> form model, defaults read from ``params_file`` (missing: schema's)."""
+def form_models(
+    params_file: Path, sections: tuple[str, ...] = FORM_SECTIONS
+) -> dict[str, type[BaseModel]]:
+    """Section name -> form model, defaults read from ``params_file`` (missing: schema's).
+
+    ``sections``: the config sections a flow exposes (another flow may choose others)."""
     tree = read_params(params_file)
-    return {section: section_form(section, tree.get(section) or {}) for section in FORM_SECTIONS}
+    return {section: section_form(section, tree.get(section) or {}) for section in sections}
 
 
 def form_overrides(**sections: BaseModel | None) -> dict[str, Any]:

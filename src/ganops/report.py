@@ -31,7 +31,9 @@ def metrics_table(metrics: dict[str, Any]) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:.4g}" if isinstance(value, float) and math.isfinite(value) else str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value + 0.0:.4g}"  # + 0.0: no "-0" for a negative zero
+    return str(value)
 
 
 def picture_markdown(path: Path, alt: str = "samples") -> str:
@@ -78,8 +80,8 @@ def summary_markdown(
         name, version = registration["model_name"], registration["version"]
         shown = ", ".join(f"`{alias}`" for alias in aliases or []) or "none"
         model = f"`models:/{name}/{version}`"
-        if ui_base:
-            model = f"[{model}]({ui_base}/#/models/{name}/versions/{version})"
+        if ui_base:  # link text stays plain: some renderers show backticks inside links
+            model = f"[models:/{name}/{version}]({ui_base}/#/models/{name}/versions/{version})"
         lines += [
             f"- **Model version**: {model}, aliases: {shown}",
             f"- **Quality gate**: {registration.get('reason', '')}",

@@ -177,6 +177,18 @@ def test_run_from_the_ui_registers_a_version_with_the_changed_parameter(
         page.screenshot(path=SHOTS / "prefect-flow-run.png", full_page=True)
         assert state["type"] == "COMPLETED", state
 
+        # The summary artifact as a person sees it: version, aliases, metrics, the picture.
+        artifacts = api(
+            platform, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}}
+        )
+        summary = next(a for a in artifacts if a["key"] == "summary")
+        page.goto(f"{platform.prefect}/artifacts/artifact/{summary['id']}")
+        page.get_by_text("Model version").first.wait_for(timeout=30_000)
+        picture = page.locator("img[src^='data:image/png']").first
+        picture.wait_for(timeout=30_000)
+        assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.screenshot(path=SHOTS / "prefect-summary.png", full_page=True)
+
         client = MlflowClient(platform.tracking_uri, platform.tracking_uri)
         versions = client.search_model_versions()
         assert len(versions) == 1

@@ -110,6 +110,7 @@ def test_prefect_form_refuses_bad_values_before_any_task_runs(
     assert cross_field["state"] == "FAILED", cross_field
     assert "larger than data.limit_train" in cross_field["message"], cross_field
     assert cross_field["task_runs"] == []
+    assert "failed at stage `parameters`" in cross_field["artifacts"]["failure"]
     assert bad_stage["state"] == "FAILED", bad_stage
     assert bad_stage["message"].startswith("stage prepare failed: "), bad_stage
     assert bad_stage["task_runs"] == ["prepare"]

@@ -74,3 +74,7 @@ def test_run_label_names_dataset_model_and_loss() -> None:
     config = load_config(PROJECT_ROOT / "params.yaml")
     label = run_label(config)
     assert config.data.dataset in label and config.train.loss in label and "dcgan" in label
+
+
+def test_a_flow_can_expose_other_sections() -> None:
+    assert list(form_models(PROJECT_ROOT / "params.yaml", ("train",))) == ["train"]

@@ -12,10 +12,13 @@ from ganops.report import failure_markdown, metrics_table, summary_markdown
 
 
 def test_metrics_table_puts_each_floor_beside_its_metric() -> None:
-    table = metrics_table({"fid_domain": 12.5, "fid_domain_floor": 0.75, "classes_seen": 10})
+    table = metrics_table(
+        {"fid_domain": 12.5, "fid_domain_floor": 0.75, "classes_seen": 10, "class_entropy": -0.0}
+    )
     lines = table.splitlines()
     assert "| `fid_domain` | 12.5 | 0.75 |" in lines
     assert "| `classes_seen` | 10 |  |" in lines
+    assert "| `class_entropy` | 0 |  |" in lines  # not "-0"
     assert not any("`fid_domain_floor`" in line for line in lines)
 
 
