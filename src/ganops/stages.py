@@ -159,7 +159,9 @@ def train(
         }
         mlflow.start_run(run_id=run_id)
         try:
-            train_summary["model_uri"] = log_generator(paths.generator, image_shape)
+            train_summary["model_uri"] = log_generator(
+                paths.generator, image_shape, conditional=bool(n_classes)
+            )
             mlflow.log_metrics(
                 {
                     "train_seconds": seconds,
