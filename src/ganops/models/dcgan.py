@@ -12,6 +12,8 @@ import keras
 from keras import layers
 
 from ganops.errors import ConfigError
+from ganops.models.features import FEATURE_LAYER
+from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
 
 SUPPORTED_SIZES = (28, 32, 64)
 
@@ -54,7 +56,11 @@ def build_generator(
     return keras.Model(noise, image, name="generator")
 
 
-def build_discriminator(image_shape: tuple[int, int, int], base_filters: int = 64) -> keras.Model:
+def build_discriminator(
+    image_shape: tuple[int, int, int], base_filters: int = 64, minibatch: str = "none"
+) -> keras.Model:
+    """``minibatch``: "none", "stddev" (a std channel on the last feature map) or
+    "discrimination" (batch-closeness features after the flattened features)."""
     size = image_shape[0]
     steps = upsampling_steps(size)
     image = keras.Input(image_shape, name="image")
@@ -63,7 +69,12 @@ def build_discriminator(image_shape: tuple[int, int, int], base_filters: int = 6
         x = layers.Conv2D(base_filters * 2**step, 5, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)
         x = layers.Dropout(0.3)(x)
-    x = layers.Flatten()(x)
+    if minibatch == "stddev":
+        x = MinibatchStdDev(name="minibatch_stddev")(x)
+    # Named: feature matching reads this layer (see ganops.models.features).
+    x = layers.Flatten(name=FEATURE_LAYER)(x)
+    if minibatch == "discrimination":
+        x = MinibatchDiscrimination(name="minibatch_discrimination")(x)
     # Raw logits (no sigmoid), float32 so the loss is computed in full precision.
     logit = layers.Dense(1, dtype="float32", name="logit")(x)
     return keras.Model(image, logit, name="discriminator")
