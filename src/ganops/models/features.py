@@ -25,7 +25,7 @@ def with_features(discriminator: keras.Model, layer: str = FEATURE_LAYER) -> ker
             hint="feature matching needs an architecture that names its feature layer",
         ) from None
     return keras.Model(
-        discriminator.inputs,
+        discriminator.input,
         [discriminator.outputs[0], features],
         name=f"{discriminator.name}_features",
     )

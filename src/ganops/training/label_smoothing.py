@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 import tensorflow as tf
 
-DLoss = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]
+from ganops.config import CROSS_ENTROPY_LOSSES
 
-# Losses whose discriminator term is binary cross-entropy on logits: the only ones where a
-# "target" exists to smooth (WGAN, hinge and least squares have none).
-CROSS_ENTROPY_LOSSES = frozenset({"non_saturating", "minimax"})
+__all__ = ["CROSS_ENTROPY_LOSSES", "one_sided_smoothing", "smoothed_cross_entropy_d_loss"]
+
+DLoss = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]
 
 
 def smoothed_cross_entropy_d_loss(

@@ -24,6 +24,7 @@ from ganops.data.pipeline import image_dataset
 from ganops.errors import DataError, TrainingError
 from ganops.models.dcgan import build_discriminator, build_generator
 from ganops.noise import noise_from_seeds
+from ganops.training.improved import Improvements
 from ganops.training.losses import LOSSES
 from ganops.training.precision import apply_precision
 
@@ -52,10 +53,12 @@ class GanTrainer:
         self.precision = apply_precision(config.precision)
         keras.utils.set_random_seed(config.seed)
         self.generator = build_generator(config.latent_dim, image_shape)
-        self.discriminator = build_discriminator(image_shape)
+        self.discriminator = build_discriminator(image_shape, minibatch=config.improved.minibatch)
         self.g_optimizer = self._adam(config.g_learning_rate)
         self.d_optimizer = self._adam(config.d_learning_rate)
         self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
+        self.improved = Improvements(config.improved, self.generator, self.discriminator)
+        self.d_loss_fn = self.improved.d_loss_fn(self.d_loss_fn)
         self.noise = tf.random.Generator.from_seed(config.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
@@ -67,6 +70,7 @@ class GanTrainer:
             noise=self.noise,
             epoch=self.epoch,
             step=self.step,
+            **self.improved.checkpointed(),
         )
         # The sample-grid noise is fixed by seed so epoch grids are comparable frame to frame.
         self.grid_noise = noise_from_seeds(range(config.grid_size**2), config.latent_dim)
@@ -85,14 +89,15 @@ class GanTrainer:
         z = self.noise.normal((batch, self.config.latent_dim))
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(z, training=True)
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            d_loss = self.d_loss_fn(real_logits, fake_logits)
-            g_loss = self.g_loss_fn(fake_logits)
+            real_logits, real_features = self.improved.discriminate(real)
+            fake_logits, fake_features = self.improved.discriminate(fake)
+            d_loss = self.improved.d_loss(self.d_loss_fn(real_logits, fake_logits))
+            g_loss = self.improved.g_loss(self.g_loss_fn(fake_logits), real_features, fake_features)
         d_vars = self.discriminator.trainable_variables
         g_vars = self.generator.trainable_variables
         self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars, strict=True))
         self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars, strict=True))
+        self.improved.after_step()
         return d_loss, g_loss
 
     def sample(self, z: np.ndarray) -> np.ndarray:
