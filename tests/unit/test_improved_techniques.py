@@ -200,3 +200,33 @@ def test_historical_average_gradient_pulls_towards_the_mean_and_checkpoints(tmp_
     tf.train.Checkpoint(average=restored).restore(path).assert_existing_objects_matched()
     assert float(restored.means[0][0]) == pytest.approx(5.0)
     assert float(restored.count) == 2.0
+
+
+def test_evaluate_reports_the_classifier_score_beside_its_real_data_ceiling(tmp_path) -> None:
+    """metrics.json: ``classifier_score`` of the fakes, ``classifier_score_floor`` of the real
+    test images (for this higher-is-better score the real-data value is the ceiling)."""
+    from ganops.config import Config
+    from ganops.evaluation.classifier import DomainClassifier
+    from ganops.evaluation.features import to_unit_interval
+    from ganops.evaluation.image_metrics import evaluate_generator
+
+    keras.utils.set_random_seed(3)
+    image = keras.Input((8, 8, 1))
+    features = keras.layers.Dense(4)(keras.layers.Flatten()(image))
+    probabilities = keras.layers.Dense(3, activation="softmax")(features * 5.0)
+    model = keras.Model(image, [features, probabilities])
+    classifier = DomainClassifier(model, {"test_accuracy": 0.5, "feature_scale": 1.0, "key": "t"})
+    z = keras.Input((6,))
+    generator = keras.Model(z, keras.layers.Reshape((8, 8, 1))(keras.layers.Dense(64, "tanh")(z)))
+    rng = np.random.default_rng(0)
+    train = rng.integers(0, 256, (80, 8, 8, 1), dtype=np.uint8)
+    test = rng.integers(0, 256, (40, 8, 8, 1), dtype=np.uint8)
+    config = Config.model_validate(
+        {"evaluate": {"n_samples": 30, "batch_size": 15, "kid_subsets": 3, "kid_subset_size": 20}}
+    ).evaluate
+    metrics, fakes = evaluate_generator(generator, train, test, config, classifier, tmp_path)
+    ceiling = classifier_score(model.predict_on_batch(to_unit_interval(test))[1])
+    assert metrics["classifier_score_floor"] == pytest.approx(ceiling, rel=1e-5)
+    fake_score = classifier_score(model.predict_on_batch(to_unit_interval(fakes))[1])
+    assert metrics["classifier_score"] == pytest.approx(fake_score, rel=1e-5)
+    assert "fid_domain" in metrics and "fid_domain_floor" in metrics
