@@ -40,11 +40,12 @@ class Improvements:
             return one_sided_smoothing(self.config.label_smoothing)
         return plain
 
-    def discriminate(self, images: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor | None]:
-        """Logits, and the feature layer's output when feature matching is on."""
+    def discriminate(self, inputs: Any) -> tuple[tf.Tensor, tf.Tensor | None]:
+        """Logits, and the feature layer's output when feature matching is on. ``inputs`` is
+        whatever the discriminator takes (images, or [images, labels] when conditional)."""
         if self.discriminator_with_features is None:
-            return self.discriminator(images, training=True), None
-        logits, features = self.discriminator_with_features(images, training=True)
+            return self.discriminator(inputs, training=True), None
+        logits, features = self.discriminator_with_features(inputs, training=True)
         return logits, features
 
     def g_loss(
