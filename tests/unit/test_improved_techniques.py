@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 
 import keras
@@ -91,14 +92,17 @@ def test_feature_matching_flattens_feature_maps_and_gives_no_gradient_to_real() 
     np.testing.assert_allclose(tape.gradient(loss, fake).numpy(), -0.25)
 
 
+@pytest.mark.parametrize("architecture", ["dcgan", "resnet"])
 @pytest.mark.parametrize("minibatch", ["none", "stddev", "discrimination"])
-def test_discriminator_exposes_its_feature_layer(minibatch: str) -> None:
-    discriminator = build_discriminator((28, 28, 1), base_filters=4, minibatch=minibatch)
+def test_discriminator_exposes_its_feature_layer(architecture: str, minibatch: str) -> None:
+    module = importlib.import_module(f"ganops.models.{architecture}")
+    discriminator = module.build_discriminator((28, 28, 1), base_filters=4, minibatch=minibatch)
     both = with_features(discriminator)
     logits, features = both(np.zeros((3, 28, 28, 1), "float32"))
     assert tuple(logits.shape) == (3, 1)
-    extra = 1 if minibatch == "stddev" else 0  # the std channel comes before the flatten
-    assert tuple(features.shape) == (3, 7 * 7 * (8 + extra))
+    # DCGAN: flattened 7x7 maps; ResNet: pooled channels. The std channel comes before both.
+    width = (7 * 7 if architecture == "dcgan" else 1) * (8 + (minibatch == "stddev"))
+    assert tuple(features.shape) == (3, width)
     # Shared weights: the features model trains the discriminator itself.
     assert {id(w) for w in both.weights} == {id(w) for w in discriminator.weights}
     assert discriminator.get_layer(FEATURE_LAYER) is both.get_layer(FEATURE_LAYER)
@@ -142,12 +146,36 @@ def test_minibatch_discrimination_hand_computed() -> None:
     np.testing.assert_allclose(out[:, 2:], expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize("architecture", ["dcgan", "resnet"])
 @pytest.mark.parametrize("size", [28, 32, 64])
 @pytest.mark.parametrize("minibatch", ["stddev", "discrimination"])
-def test_minibatch_discriminators_keep_one_logit(size: int, minibatch: str) -> None:
-    discriminator = build_discriminator((size, size, 3), base_filters=4, minibatch=minibatch)
+@pytest.mark.parametrize("n_classes", [0, 3])
+def test_minibatch_discriminators_keep_one_logit(
+    architecture: str, size: int, minibatch: str, n_classes: int
+) -> None:
+    module = importlib.import_module(f"ganops.models.{architecture}")
+    discriminator = module.build_discriminator(
+        (size, size, 3), base_filters=4, n_classes=n_classes, minibatch=minibatch
+    )
     assert discriminator.get_layer(f"minibatch_{minibatch}") is not None
-    assert tuple(discriminator(np.zeros((2, size, size, 3), "float32")).shape) == (2, 1)
+    images = np.zeros((2, size, size, 3), "float32")
+    inputs = [images, np.array([[0], [2]], "int32")] if n_classes else images
+    assert tuple(discriminator(inputs).shape) == (2, 1)
+    if n_classes:  # feature matching works with the conditional discriminator too
+        logits, _ = with_features(discriminator)(inputs)
+        assert tuple(logits.shape) == (2, 1)
+
+
+def test_builders_pass_the_minibatch_setting_to_both_architectures() -> None:
+    from ganops.config import TrainConfig
+    from ganops.models.builders import build_image_models
+
+    for architecture in ("dcgan", "resnet"):
+        config = TrainConfig(
+            architecture=architecture, latent_dim=8, improved={"minibatch": "stddev"}
+        )
+        _, discriminator = build_image_models(config, (28, 28, 1))
+        assert discriminator.get_layer("minibatch_stddev") is not None
 
 
 def test_minibatch_layers_under_mixed_precision_and_saving(tmp_path) -> None:

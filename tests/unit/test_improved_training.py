@@ -10,8 +10,9 @@ import pytest
 
 from ganops.config import Config, TrainConfig, load_config
 from ganops.data.idx import read_split
+from ganops.data.pipeline import ImageBatches
 from ganops.errors import ConfigError
-from ganops.training.trainer import GanTrainer
+from ganops.training.trainer import image_trainer
 from tests.conftest import FIXTURES
 
 
@@ -33,6 +34,7 @@ def small_config(**improved: object) -> TrainConfig:
         latent_dim=16,
         precision="float32",
         grid_size=2,
+        ema_decay=0.0,
         improved=improved,
     )
 
@@ -41,7 +43,7 @@ def test_every_technique_is_off_by_default() -> None:
     improved = Config().train.improved
     assert improved.label_smoothing == 0 and improved.historical_averaging == 0
     assert improved.feature_matching == "none" and improved.minibatch == "none"
-    trainer = GanTrainer(small_config(), (28, 28, 1))
+    trainer = image_trainer(small_config(), (28, 28, 1))
     assert trainer.improved.checkpointed() == {}
     assert trainer.improved.discriminator_with_features is None
     assert not any("minibatch" in layer.name for layer in trainer.discriminator.layers)
@@ -62,15 +64,14 @@ def test_settings_are_validated_before_work(project_root: Path) -> None:
         assert key in str(caught.value) and message in str(caught.value), str(caught.value)
 
 
-def test_label_smoothing_is_refused_for_a_loss_without_targets() -> None:
-    from ganops.config import ImprovedConfig
-
-    # Built without field validation: the seed's Loss enum only knows cross-entropy losses.
-    config = TrainConfig.model_construct(loss="hinge", improved=ImprovedConfig(label_smoothing=0.1))
-    with pytest.raises(ValueError, match=r"cross-entropy train\.loss"):
-        config._smoothing_needs_cross_entropy()
-    config.loss = "non_saturating"
-    assert config._smoothing_needs_cross_entropy() is config
+def test_label_smoothing_is_refused_for_a_loss_without_targets(project_root: Path) -> None:
+    smoothing = {"train.improved.label_smoothing": 0.1}
+    for loss in ("hinge", "wgan", "wgan_gp", "least_squares"):
+        with pytest.raises(ConfigError, match=r"needs a cross-entropy train\.loss"):
+            load_config(project_root / "params.yaml", {**smoothing, "train.loss": loss})
+    for loss in ("non_saturating", "minimax"):
+        config = load_config(project_root / "params.yaml", {**smoothing, "train.loss": loss})
+        assert config.train.improved.label_smoothing == 0.1
 
 
 @pytest.mark.parametrize(
@@ -86,7 +87,7 @@ def test_label_smoothing_is_refused_for_a_loss_without_targets() -> None:
     ids=lambda d: "-".join(f"{k}={v}" for k, v in d.items()),
 )
 def test_one_step_with_each_technique(images: np.ndarray, improved: dict) -> None:
-    trainer = GanTrainer(small_config(**improved), (28, 28, 1))
+    trainer = image_trainer(small_config(**improved), (28, 28, 1))
     before_g = [w.copy() for w in trainer.generator.get_weights()]
     before_d = [w.copy() for w in trainer.discriminator.get_weights()]
     real = images[:32].astype("float32") / 127.5 - 1.0
@@ -100,7 +101,7 @@ def test_one_step_with_each_technique(images: np.ndarray, improved: dict) -> Non
 def test_feature_matching_alone_is_the_weighted_feature_distance(images: np.ndarray) -> None:
     from ganops.training.feature_matching import feature_matching_loss
 
-    trainer = GanTrainer(
+    trainer = image_trainer(
         small_config(feature_matching="alone", feature_matching_weight=3.0), (28, 28, 1)
     )
     # Dropout off (training=False) so both passes see the same network.
@@ -116,12 +117,14 @@ def test_feature_matching_alone_is_the_weighted_feature_distance(images: np.ndar
 
 def test_historical_means_follow_training_and_resume(images: np.ndarray, tmp_path: Path) -> None:
     config = small_config(historical_averaging=0.01)
-    first = GanTrainer(config, (28, 28, 1))
+    first = image_trainer(config, (28, 28, 1))
     assert set(first.improved.checkpointed()) == {"g_average", "d_average"}
-    first.fit(images, tmp_path)  # 2 steps: each mean is over 3 values (start + 2 steps)
+    first.fit(
+        ImageBatches(images, 32, seed=42), tmp_path
+    )  # 2 steps: each mean is over 3 values (start + 2 steps)
     assert float(first.improved.g_average.count) == 3.0
     assert float(first.improved.g_average.penalty()) > 0
-    resumed = GanTrainer(config, (28, 28, 1))
+    resumed = image_trainer(config, (28, 28, 1))
     assert resumed.restore(tmp_path) == 1
     assert float(resumed.improved.d_average.count) == 3.0
     for restored, saved in zip(

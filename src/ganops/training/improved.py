@@ -69,11 +69,13 @@ class Improvements:
             loss += self.config.historical_averaging * self.d_average.penalty()
         return loss
 
-    def after_step(self) -> None:
-        """Fold the updated parameters into the historical means."""
-        for average in (self.g_average, self.d_average):
-            if average is not None:
-                average.update()
+    def after_step(self, generator_moved: bool = True) -> None:
+        """Fold the updated parameters into the historical means (the generator's only on
+        the steps that moved it, with ``train.d_steps`` > 1)."""
+        if self.d_average is not None:
+            self.d_average.update()
+        if self.g_average is not None and generator_moved:
+            self.g_average.update()
 
     def checkpointed(self) -> dict[str, Any]:
         """State to save with the run's checkpoint (the historical means), by name."""
