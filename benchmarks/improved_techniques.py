@@ -53,9 +53,9 @@ SHOWN = (
 
 
 def train_for(config, image_shape, images, seconds: float, max_steps: int = 0):
-    """Train until ``seconds`` have passed after the first step (graph tracing; it trains
-    but is not counted), or for exactly
-    ``max_steps`` steps when given; returns (trainer, steps, training seconds)."""
+    """Train until ``seconds`` have passed, or for ``max_steps`` steps when given, counted
+    after the first step (graph tracing: it trains but is not timed or counted); returns
+    (trainer, steps, training seconds)."""
     from ganops.data.pipeline import ImageBatches
     from ganops.training.trainer import image_trainer
 
