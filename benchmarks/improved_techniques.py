@@ -75,6 +75,19 @@ def train_for(config, image_shape, images, seconds: float, max_steps: int = 0):
         epoch += 1
 
 
+def markdown_table(result: dict) -> str:
+    """The rows of a results file as a markdown table, real data last."""
+    head = ["variant", "steps", "s", *SHOWN]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for row in result["rows"]:
+        cells = [row["variant"], row["steps"], row["seconds"], *(row[k] for k in SHOWN)]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    real = result["real_data"]
+    cells = ["real data (floor / ceiling)", "", "", *(real.get(k, "") for k in SHOWN)]
+    lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=180.0)
@@ -84,7 +97,11 @@ def main() -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="KEY=VALUE", help="params.yaml override"
     )
+    parser.add_argument("--table", type=Path, help="print a results file as markdown, exit")
     args = parser.parse_args()
+    if args.table:
+        print(markdown_table(json.loads(args.table.read_text())))
+        return
 
     from ganops import stages
     from ganops.config import load_config, parse_override
