@@ -120,6 +120,57 @@ class DataConfig(Strict):
         return self
 
 
+# Losses whose discriminator term is binary cross-entropy, the only ones with a target to
+# smooth (WGAN, hinge and least squares have none); named as strings so that the check needs
+# no TensorFlow and holds for losses added later to ``Loss``.
+CROSS_ENTROPY_LOSSES = frozenset({"non_saturating", "minimax"})
+
+
+class FeatureMatching(StrEnum):
+    none = "none"
+    added = "added"  # generator loss + weight * feature matching
+    alone = "alone"  # weight * feature matching replaces the generator's adversarial loss
+
+
+class MinibatchFeatures(StrEnum):
+    none = "none"
+    stddev = "stddev"
+    discrimination = "discrimination"
+
+
+class ImprovedConfig(Strict):
+    """Salimans et al. 2016, "Improved Techniques for Training GANs"; all off by default
+    (docs/improved-techniques.md has the measurements)."""
+
+    label_smoothing: float = Field(
+        0.0,
+        ge=0,
+        le=0.5,
+        description="One-sided label smoothing: the discriminator's real target is 1 - this "
+        "(fake stays 0); cross-entropy losses only. 0 = off.",
+    )
+    feature_matching: FeatureMatching = Field(
+        FeatureMatching.none,
+        description="Generator matches the mean of the discriminator's feature layer on real "
+        "and generated batches: added to its loss, or alone instead of it.",
+    )
+    feature_matching_weight: float = Field(
+        1.0, gt=0, le=1000, description="Weight of the feature-matching term."
+    )
+    minibatch: MinibatchFeatures = Field(
+        MinibatchFeatures.none,
+        description="Discriminator sees the batch: stddev = a minibatch std feature map, "
+        "discrimination = the paper's minibatch discrimination layer.",
+    )
+    historical_averaging: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description="Weight of sum ||theta - mean of past theta||^2 in each player's loss. "
+        "0 = off.",
+    )
+
+
 class TrainConfig(Strict):
     seed: int = Field(42, ge=0, description="Seed for weights, noise and data order.")
     epochs: int = Field(5, ge=1, le=10_000, description="Passes over the training set.")
@@ -169,6 +220,9 @@ class TrainConfig(Strict):
     quick_eval_every_steps: int = Field(
         0, ge=0, description="Estimate quality every N steps (0 = at each epoch end)."
     )
+    improved: ImprovedConfig = Field(
+        default_factory=ImprovedConfig, description="Improved techniques (Salimans et al. 2016)."
+    )
 
     @model_validator(mode="after")
     def _diffaugment_policies_exist(self) -> TrainConfig:
@@ -178,6 +232,15 @@ class TrainConfig(Strict):
                 raise ValueError(
                     f"train.diffaugment: unknown policy {policy!r}; allowed: {', '.join(allowed)}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _smoothing_needs_cross_entropy(self) -> TrainConfig:
+        if self.improved.label_smoothing and self.loss not in CROSS_ENTROPY_LOSSES:
+            raise ValueError(
+                f"train.improved.label_smoothing needs a cross-entropy train.loss "
+                f"({' or '.join(sorted(CROSS_ENTROPY_LOSSES))}), not {self.loss!r}"
+            )
         return self
 
 

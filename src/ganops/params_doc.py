@@ -51,10 +51,20 @@ def parameters_markdown(schema: type[BaseModel] = Config) -> str:
             "| key | default | allowed | what |",
             "| --- | --- | --- | --- |",
         ]
-        for name, field in model.model_fields.items():
-            description = (field.description or "").replace("|", "\\|")
-            lines.append(
-                f"| `{section}.{name}` | {_default(field.default)} | {_allowed(field)} "
-                f"| {description} |"
-            )
+        lines += _rows(section, model)
     return "\n".join(lines) + "\n"
+
+
+def _rows(prefix: str, model: type[BaseModel]) -> list[str]:
+    """One row per key; a nested section (e.g. ``train.improved``) adds its keys, dotted."""
+    rows = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows += _rows(f"{prefix}.{name}", annotation)
+            continue
+        description = (field.description or "").replace("|", "\\|")
+        rows.append(
+            f"| `{prefix}.{name}` | {_default(field.default)} | {_allowed(field)} | {description} |"
+        )
+    return rows

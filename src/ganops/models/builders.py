@@ -21,6 +21,7 @@ def build_image_models(
     ``n_classes`` > 0 with ``config.conditional`` builds the class-conditional pair.
     """
     conditional_classes = n_classes if config.conditional else 0
+    minibatch = config.improved.minibatch  # Salimans et al. 2016; "none" by default
     if config.conditional and n_classes < 2:
         raise ConfigError(
             "train.conditional needs a labelled dataset with at least 2 classes",
@@ -29,13 +30,17 @@ def build_image_models(
     if config.architecture == "dcgan":
         return (
             dcgan.build_generator(config.latent_dim, image_shape, n_classes=conditional_classes),
-            dcgan.build_discriminator(image_shape, n_classes=conditional_classes),
+            dcgan.build_discriminator(
+                image_shape, n_classes=conditional_classes, minibatch=minibatch
+            ),
         )
     if config.architecture == "resnet":
         from ganops.models import resnet
 
         return (
             resnet.build_generator(config.latent_dim, image_shape, n_classes=conditional_classes),
-            resnet.build_discriminator(image_shape, n_classes=conditional_classes),
+            resnet.build_discriminator(
+                image_shape, n_classes=conditional_classes, minibatch=minibatch
+            ),
         )
     raise ConfigError(f"train.architecture {config.architecture!r} is unknown")

@@ -12,6 +12,8 @@ import keras
 from keras import layers
 
 from ganops.errors import ConfigError
+from ganops.models.features import FEATURE_LAYER
+from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
 
 SUPPORTED_SIZES = (28, 32, 64)
 
@@ -87,9 +89,14 @@ def build_generator(
 
 
 def build_discriminator(
-    image_shape: tuple[int, int, int], base_filters: int = 64, n_classes: int = 0
+    image_shape: tuple[int, int, int],
+    base_filters: int = 64,
+    n_classes: int = 0,
+    minibatch: str = "none",
 ) -> keras.Model:
-    """``n_classes`` > 0: a second input ``label`` and a projection discriminator."""
+    """``n_classes`` > 0: a second input ``label`` and a projection discriminator.
+    ``minibatch``: "none", "stddev" (a std channel on the last feature map) or
+    "discrimination" (batch-closeness features after the flattened features)."""
     size = image_shape[0]
     steps = upsampling_steps(size)
     image = keras.Input(image_shape, name="image")
@@ -98,7 +105,12 @@ def build_discriminator(
         x = layers.Conv2D(base_filters * 2**step, 5, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)
         x = layers.Dropout(0.3)(x)
-    x = layers.Flatten()(x)
+    if minibatch == "stddev":
+        x = MinibatchStdDev(name="minibatch_stddev")(x)
+    # Named: feature matching reads this layer (see ganops.models.features).
+    x = layers.Flatten(name=FEATURE_LAYER)(x)
+    if minibatch == "discrimination":
+        x = MinibatchDiscrimination(name="minibatch_discrimination")(x)
     # Raw logits (no sigmoid), float32 so the loss is computed in full precision.
     labels = label_input() if n_classes else None
     logit = projection_logit(x, labels, n_classes)

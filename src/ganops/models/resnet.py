@@ -13,6 +13,8 @@ import keras
 from keras import layers
 
 from ganops.models.dcgan import label_embedding, label_input, upsampling_steps
+from ganops.models.features import FEATURE_LAYER
+from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
 
 
 def _sn(layer: layers.Layer) -> layers.Layer:
@@ -65,14 +67,24 @@ def build_generator(
 
 
 def build_discriminator(
-    image_shape: tuple[int, int, int], base_filters: int = 64, n_classes: int = 0
+    image_shape: tuple[int, int, int],
+    base_filters: int = 64,
+    n_classes: int = 0,
+    minibatch: str = "none",
 ) -> keras.Model:
+    """``minibatch``: "none", "stddev" (a std channel after the last block) or
+    "discrimination" (batch-closeness features after the pooled features)."""
     steps = upsampling_steps(image_shape[0])
     image = keras.Input(image_shape, name="image")
     x = image
     for step in range(steps):
         x = _block_down(x, base_filters * 2**step, first=step == 0)
-    features = layers.GlobalAveragePooling2D()(layers.ReLU()(x))
+    if minibatch == "stddev":
+        x = MinibatchStdDev(name="minibatch_stddev")(x)
+    # Named: feature matching reads this layer (see ganops.models.features).
+    features = layers.GlobalAveragePooling2D(name=FEATURE_LAYER)(layers.ReLU()(x))
+    if minibatch == "discrimination":
+        features = MinibatchDiscrimination(name="minibatch_discrimination")(features)
     logit = _sn(layers.Dense(1, dtype="float32", name="logit"))(features)
     if not n_classes:
         return keras.Model(image, logit, name="resnet_discriminator")

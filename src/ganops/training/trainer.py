@@ -47,6 +47,7 @@ from ganops.errors import ConfigError, DataError, TrainingError
 from ganops.noise import noise_from_seeds
 from ganops.paths import atomic_path
 from ganops.training.ema import GeneratorEMA
+from ganops.training.improved import Improvements
 from ganops.training.losses import LOSSES
 from ganops.training.optimizers import build_optimizer
 from ganops.training.penalties import gradient_penalty, interpolation_weights, r1_penalty
@@ -128,6 +129,8 @@ class GanTrainer:
         self.g_optimizer.build(generator.trainable_variables)
         self.d_optimizer.build(discriminator.trainable_variables)
         self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
+        self.improved = Improvements(config.improved, generator, discriminator)
+        self.d_loss_fn = self.improved.d_loss_fn(self.d_loss_fn)
         self.noise = tf.random.Generator.from_seed(config.seed)
         self.ema = GeneratorEMA(generator, config.ema_decay) if config.ema_decay > 0 else None
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
@@ -155,6 +158,7 @@ class GanTrainer:
             # to tf.train.Checkpoint; without them a resumed run draws different masks.
             layer_rng=_seed_states(generator) + _seed_states(discriminator),
             **tracked,
+            **self.improved.checkpointed(),
         )
         # The sample-grid noise is fixed by seed so epoch grids are comparable frame to frame.
         n_grid = config.grid_size**2
@@ -173,6 +177,10 @@ class GanTrainer:
 
     def _critic(self, x: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
         return self.discriminator([x, labels] if self.conditional else x, training=True)
+
+    def _critic_and_features(self, x: tf.Tensor, labels: tf.Tensor | None) -> tuple:
+        """Logits, and the feature layer's output when feature matching needs it."""
+        return self.improved.discriminate([x, labels] if self.conditional else x)
 
     def _scaled(self, optimizer: keras.optimizers.Optimizer, loss: tf.Tensor) -> tf.Tensor:
         return optimizer.scale_loss(loss) if self.precision == "mixed_float16" else loss
@@ -208,6 +216,7 @@ class GanTrainer:
                 variable.assign(tf.clip_by_value(variable, -config.clip_value, config.clip_value))
         if update_generator and self.ema is not None:
             self.ema.update()
+        self.improved.after_step(generator_moved=update_generator)  # historical means
         return d_loss, g_loss
 
     def _replica_step(
@@ -235,16 +244,20 @@ class GanTrainer:
             if self.augment is not None:  # the same augmentation for D's and G's gradients
                 real_seen = self.augment(real, self.noise)
                 fake_seen = self.augment(fake, self.noise)
-            real_logits = self._critic(real_seen, labels)
-            fake_logits = self._critic(fake_seen, labels)
+            real_logits, real_features = self._critic_and_features(real_seen, labels)
+            fake_logits, fake_features = self._critic_and_features(fake_seen, labels)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
-            d_total = d_loss
+            d_total = self.improved.d_loss(d_loss)  # + historical averaging, when on
             critic = lambda x: self._critic(x, labels)  # noqa: E731
             if weights is not None:
                 d_total += config.gp_weight * gradient_penalty(critic, real, fake, weights)
             if config.r1_gamma > 0:
                 d_total += 0.5 * config.r1_gamma * r1_penalty(critic, real_seen)
-            g_loss = self.g_loss_fn(fake_logits) if update_generator else tf.constant(0.0)
+            g_loss = (
+                self.improved.g_loss(self.g_loss_fn(fake_logits), real_features, fake_features)
+                if update_generator
+                else tf.constant(0.0)
+            )
             # Replicas' gradients are summed: each contributes its share of the global mean.
             d_scaled = self._scaled(self.d_optimizer, d_total / replicas)
             g_scaled = self._scaled(self.g_optimizer, g_loss / replicas)
