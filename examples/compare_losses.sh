@@ -41,7 +41,7 @@ done
 echo "== dvc exp show"
 dvc exp show --no-pager --md --drop '.*' --keep "^(Experiment|train.loss|$metric)\$"
 echo "== dvc metrics diff $exp_a $exp_b"
-dvc metrics diff --all "$exp_a" "$exp_b"
+dvc metrics diff "$exp_a" "$exp_b"  # changed metrics only; JSON below has all
 dvc metrics diff --all --json "$exp_a" "$exp_b" | python -c '
 import json, sys
 metric, lower, exp_a, exp_b, loss_a, loss_b = sys.argv[1:]
