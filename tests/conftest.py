@@ -17,7 +17,7 @@ from ganops.environment import configure  # noqa: E402
 
 configure(PROJECT_ROOT)
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.projects"]
 
 # Small but real: 512 Fashion-MNIST training images, one epoch, batch 64.
 TINY_OVERRIDES = {

@@ -4,34 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import PROJECT_ROOT, subprocess_env, venv_bin
+from tests import projects
+from tests.conftest import subprocess_env, venv_bin
+from tests.projects import run
+
+# The fixture lives in tests/projects.py (a conftest plugin); this name keeps older imports working.
+project_copy = projects.project_copy
 
 pytestmark = pytest.mark.integration
-
-TINY_PARAMS = {
-    "data": {"limit_train": 512, "limit_test": 256},
-    "train": {"epochs": 1, "batch_size": 64, "log_every_steps": 4, "grid_size": 4},
-    "evaluate": {"n_samples": 256, "batch_size": 128},
-}
-
-
-def tracked_files() -> list[str]:
-    listed = subprocess.run(
-        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
-    return [name for name in listed if (PROJECT_ROOT / name).is_file()]
-
-
-def run(command: list[str], cwd: Path, env: dict) -> str:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, f"{command}:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
-    return result.stdout + result.stderr
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -40,27 +25,6 @@ def digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A git repo holding the committed project plus data/, with a remote of its own."""
-    copy = tmp_path / "project"
-    for name in tracked_files():
-        target = copy / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(PROJECT_ROOT / name, target)
-    shutil.copytree(PROJECT_ROOT / "data", copy / "data")
-    params = yaml.safe_load((copy / "params.yaml").read_text())
-    for section, values in TINY_PARAMS.items():
-        params[section].update(values)
-    (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    env = subprocess_env()
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost"]
-    run(["git", "init", "-q"], copy, env)
-    run([*git, "add", "-A"], copy, env)
-    run([*git, "commit", "-qm", "copy"], copy, env)
-    return copy
 
 
 def test_repro_runs_once_then_only_what_changed(
