@@ -26,6 +26,11 @@ class Strict(BaseModel):
 class Dataset(StrEnum):
     fashion_mnist = "fashion-mnist"
     image_folder = "image-folder"
+    fortunes = "fortunes"  # text: a fortunes-style folder (`%` entries)
+    text_file = "text-file"  # text: one UTF-8 file, one sample per line or text.separator
+
+
+TEXT_DATASETS = frozenset({"fortunes", "text-file"})
 
 
 # Square image sizes the generators can produce (stride-2 steps from 7x7 or 8x8).
@@ -79,12 +84,17 @@ class DataConfig(Strict):
     )
     resize: bool = Field(False, description="image-folder: resize other sizes instead of skipping.")
     max_bad_fraction: float = Field(
-        0.01, ge=0, le=1, description="image-folder: share of unusable files tolerated (skipped)."
+        0.01, ge=0, le=1, description="image-folder, text: share of unusable samples tolerated."
     )
     test_fraction: float = Field(
-        0.1, gt=0, lt=1, description="image-folder: share held out as test images."
+        0.1, gt=0, lt=1, description="image-folder, text: share held out (test split)."
     )
-    split_seed: int = Field(0, ge=0, description="image-folder: seed of the train/test split.")
+    split_seed: int = Field(0, ge=0, description="image-folder, text: seed of the split.")
+
+    @property
+    def modality(self) -> str:
+        """image | text, from the dataset (one switch, so they can never disagree)."""
+        return "text" if self.dataset in TEXT_DATASETS else "image"
 
     @model_validator(mode="after")
     def _image_shape_is_makeable(self) -> DataConfig:
@@ -95,6 +105,36 @@ class DataConfig(Strict):
         if self.channels not in (1, 3):
             raise ValueError(f"data.channels must be 1 or 3 (got {self.channels})")
         return self
+
+
+class TooLong(StrEnum):
+    truncate = "truncate"
+    skip = "skip"
+
+
+class TextConfig(Strict):
+    """Text datasets (data.dataset fortunes | text-file) and the char-level text GAN."""
+
+    separator: str = Field(
+        "auto",
+        min_length=1,
+        description="auto (fortunes `%` entries in a folder, lines in a file), newline, "
+        "or a string between samples (a line holding only it, else anywhere).",
+    )
+    max_length: int = Field(32, ge=2, le=1024, description="Characters per sample (padded).")
+    vocab_size: int = Field(
+        96, ge=3, le=4096, description="Characters kept (most frequent in train) + pad + unknown."
+    )
+    too_long: TooLong = Field(
+        TooLong.truncate,
+        description="Longer samples: truncate (counted), or skip (counted; stop past "
+        "data.max_bad_fraction).",
+    )
+    exclude: list[str] = Field(
+        ["ethnic", "men-women", "politics"], description="Files of a text folder left out."
+    )
+    model_dim: int = Field(512, ge=8, le=4096, description="Channels of the 1-D conv GAN.")
+    residual_blocks: int = Field(5, ge=1, le=32, description="Residual blocks in G and D.")
 
 
 class TrainConfig(Strict):
@@ -184,6 +224,7 @@ class Config(Strict):
     classifier: ClassifierConfig = ClassifierConfig()
     register: RegisterConfig = RegisterConfig()
     tracking: TrackingConfig = TrackingConfig()
+    text: TextConfig = TextConfig()
 
     @model_validator(mode="after")
     def _batch_fits_data(self) -> Config:

@@ -27,6 +27,10 @@ CLASS_GRID = "per_class.png"
 
 def prepare(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Raw files under ``data/`` -> ``prepared/{train,test}.npz`` and ``summary.json``."""
+    if config.data.modality == "text":
+        from ganops.data.text_prepare import prepare_text
+
+        return prepare_text(config, project_root, paths.prepared)
     from ganops.data.prepare import prepare_images
 
     return prepare_images(config.data, project_root, paths.prepared)
