@@ -61,10 +61,24 @@ class GateMetric(StrEnum):
     fid_pixels = "fid_pixels"
     fid_inception = "fid_inception"
     kid_inception = "kid_inception"
+    # text (data.dataset fortunes | text-file)
+    jsd_1 = "jsd_1"
+    jsd_2 = "jsd_2"
+    jsd_3 = "jsd_3"
+    jsd_4 = "jsd_4"
+    bleu_2 = "bleu_2"
+    bleu_4 = "bleu_4"
+    self_bleu_2 = "self_bleu_2"
+    self_bleu_4 = "self_bleu_4"
 
 
 HIGHER_IS_BETTER = frozenset(
     {"precision_domain", "recall_domain", "class_entropy", "classes_seen", "classifier_score"}
+)
+# Text: BLEU is a quality (higher is better); JSD and Self-BLEU are lower-is-better.
+HIGHER_IS_BETTER = HIGHER_IS_BETTER | {"bleu_2", "bleu_4"}
+TEXT_GATE_METRICS = frozenset(
+    {"jsd_1", "jsd_2", "jsd_3", "jsd_4", "bleu_2", "bleu_4", "self_bleu_2", "self_bleu_4"}
 )
 
 
@@ -242,6 +256,20 @@ class Config(Strict):
             raise ValueError(
                 f"register.lower_is_better must be {wanted} "
                 f"for register.metric {self.register.metric!r}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _gate_fits_modality(self) -> Config:
+        is_text, metric = self.data.modality == "text", str(self.register.metric)
+        if is_text != (metric in TEXT_GATE_METRICS):
+            allowed = sorted(
+                TEXT_GATE_METRICS if is_text else {m.value for m in GateMetric} - TEXT_GATE_METRICS
+            )
+            raise ValueError(
+                f"register.metric {metric!r} does not measure "
+                f"{self.data.modality} samples (data.dataset {str(self.data.dataset)!r}); "
+                f"allowed: {', '.join(allowed)}"
             )
         return self
 

@@ -4,6 +4,7 @@ vocabulary, encode/decode round trips and the recorded split."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from ganops.data.text import (
 )
 from ganops.data.text_prepare import load_text_split, load_vocabulary, prepare_text
 from ganops.errors import DataError
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TEXT_PARAMS
 
 # 300 entries from each of three fortunes files (startrek has only 227).
 N_FIXTURE_ENTRIES = 827
@@ -98,9 +99,7 @@ def test_vocabulary_encode_decode_round_trip() -> None:
 
 
 def test_prepare_records_a_seeded_split(tmp_path: Path) -> None:
-    config = validate(
-        {"data": {"dataset": "fortunes", "path": str(FIXTURES / "fortunes"), "split_seed": 3}}
-    )
+    config = validate(TEXT_PARAMS | {"data": TEXT_PARAMS["data"] | {"split_seed": 3}})
     first = prepare_text(config, Path("/"), tmp_path / "a")
     again = prepare_text(config, Path("/"), tmp_path / "b")
     assert first["n_train"] + first["n_test"] == N_FIXTURE_ENTRIES and first["n_test"] == 83
@@ -120,3 +119,29 @@ def test_prepare_records_a_seeded_split(tmp_path: Path) -> None:
     assert sum(a == b for a, b in zip(decoded, train.texts, strict=True)) > 0.95 * len(decoded)
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert summary["samples_truncated"] > 0 and summary["modality"] == "text"
+
+
+def test_text_settings_are_validated_and_the_gate_must_measure_text() -> None:
+    from ganops.errors import ConfigError
+
+    text = {"dataset": "fortunes", "path": "data/fortunes"}
+    config = validate({"data": text, "register": {"metric": "jsd_4"}})
+    assert config.data.modality == "text" and validate({}).data.modality == "image"
+    with pytest.raises(
+        ConfigError, match=re.escape("register.metric 'fid_domain' does not measure text")
+    ):
+        validate({"data": text})
+    with pytest.raises(
+        ConfigError, match=re.escape("register.metric 'jsd_4' does not measure image")
+    ):
+        validate({"register": {"metric": "jsd_4"}})
+    with pytest.raises(
+        ConfigError, match=re.escape("text.too_long: Input should be 'truncate' or 'skip'")
+    ):
+        validate({"data": text, "register": {"metric": "jsd_4"}, "text": {"too_long": "cut"}})
+    with pytest.raises(
+        ConfigError, match=re.escape("text.max_length: Input should be greater than")
+    ):
+        validate({"data": text, "register": {"metric": "jsd_4"}, "text": {"max_length": 1}})
+    with pytest.raises(ConfigError, match=re.escape("register.lower_is_better must be false")):
+        validate({"data": text, "register": {"metric": "bleu_4"}})

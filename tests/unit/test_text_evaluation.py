@@ -8,11 +8,11 @@ from ganops.config import validate
 from ganops.data.text import Vocabulary
 from ganops.data.text_prepare import load_text_split, load_vocabulary, prepare_text
 from ganops.evaluation.text_evaluation import generate_texts, measure_texts
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TEXT_PARAMS
 
 
 def test_real_text_meets_its_floor_and_noise_does_not(tmp_path) -> None:
-    config = validate({"data": {"dataset": "fortunes", "path": str(FIXTURES / "fortunes")}})
+    config = validate(TEXT_PARAMS)
     prepare_text(config, FIXTURES, tmp_path)
     train = load_text_split(tmp_path, "train").texts
     test = load_text_split(tmp_path, "test").texts
