@@ -14,6 +14,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from ganops.config import Config
+
 KERNEL = 5
 RESIDUAL_SCALE = 0.3
 
@@ -48,3 +50,12 @@ def build_text_critic(length: int, vocab_size: int, dim: int = 512, blocks: int 
     x = layers.Flatten()(x)
     score = layers.Dense(1, dtype="float32", name="score")(x)
     return keras.Model(text, score, name="text_critic")
+
+
+def build_text_models(config: Config, length: int, vocab_size: int) -> tuple[keras.Model, ...]:
+    """(generator, critic) sized by ``text.model_dim`` / ``text.residual_blocks``."""
+    dim, blocks = config.text.model_dim, config.text.residual_blocks
+    return (
+        build_text_generator(config.train.latent_dim, length, vocab_size, dim, blocks),
+        build_text_critic(length, vocab_size, dim, blocks),
+    )
