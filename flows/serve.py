@@ -12,8 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from image_gan import image_gan
 from prefect import serve
+from text_gan import text_gan
 
-DEPLOYMENTS = {"image-gan": image_gan}
+DEPLOYMENTS = {"image-gan": image_gan, "text-gan": text_gan}
 
 
 def main() -> None:
