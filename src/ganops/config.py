@@ -39,6 +39,29 @@ IMAGE_SIZES = (28, 32, 64)
 
 class Loss(StrEnum):
     non_saturating = "non_saturating"
+    minimax = "minimax"
+    wgan = "wgan"
+    wgan_gp = "wgan_gp"
+    hinge = "hinge"
+    least_squares = "least_squares"
+
+
+class Optimizer(StrEnum):
+    adam = "adam"
+    sgd = "sgd"
+    rmsprop = "rmsprop"
+
+
+class Architecture(StrEnum):
+    dcgan = "dcgan"
+    resnet = "resnet"
+
+
+class Strategy(StrEnum):
+    auto = "auto"
+    default = "default"
+    mirrored = "mirrored"
+    multi_worker = "multi_worker"
 
 
 class Precision(StrEnum):
@@ -155,7 +178,7 @@ class TrainConfig(Strict):
     seed: int = Field(42, ge=0, description="Seed for weights, noise and data order.")
     epochs: int = Field(5, ge=1, le=10_000, description="Passes over the training set.")
     max_steps: int = Field(
-        0, ge=0, description="Stop after this many generator steps (0 = run all epochs)."
+        0, ge=0, description="Stop after this many training steps (batches; 0 = all epochs)."
     )
     batch_size: int = Field(256, ge=1, le=65_536, description="Images per step.")
     latent_dim: int = Field(100, ge=1, le=4096, description="Size of the noise vector z.")
@@ -169,6 +192,41 @@ class TrainConfig(Strict):
     )
     log_every_steps: int = Field(10, ge=1, description="Send losses to MLflow every N steps.")
     grid_size: int = Field(8, ge=1, le=32, description="Sample grids are grid_size x grid_size.")
+    optimizer: Optimizer = Field(
+        Optimizer.adam, description="adam (betas above) | sgd (θ ← θ - α∇L) | rmsprop."
+    )
+    d_steps: int = Field(
+        1, ge=1, le=100, description="Discriminator steps (batches) per generator step."
+    )
+    gp_weight: float = Field(10.0, ge=0, description="wgan_gp: gradient penalty weight λ.")
+    clip_value: float = Field(0.01, gt=0, description="wgan: critic weights clipped to ±this.")
+    r1_gamma: float = Field(0.0, ge=0, description="R1 penalty γ on real data (0 = off).")
+    ema_decay: float = Field(
+        0.999, ge=0, lt=1, description="EMA of generator weights for sampling (0 = off)."
+    )
+    checkpoint_every_steps: int = Field(
+        0, ge=0, description="Also checkpoint every N steps mid-epoch (0 = once per epoch)."
+    )
+    architecture: Architecture = Field(Architecture.dcgan, description="Generator/discriminator.")
+    conditional: bool = Field(
+        False, description="Class-conditional G (labels in) and projection D; needs labels."
+    )
+    diffaugment: str = Field(
+        "", description="DiffAugment policies, comma-separated: translation,cutout,color."
+    )
+    strategy: Strategy = Field(
+        Strategy.auto, description="tf.distribute: auto | default | mirrored | multi_worker."
+    )
+
+    @model_validator(mode="after")
+    def _diffaugment_policies_exist(self) -> TrainConfig:
+        allowed = ("color", "translation", "cutout")  # ganops.training.diffaugment.POLICIES
+        for policy in (p.strip() for p in self.diffaugment.split(",") if p.strip()):
+            if policy not in allowed:
+                raise ValueError(
+                    f"train.diffaugment: unknown policy {policy!r}; allowed: {', '.join(allowed)}"
+                )
+        return self
 
 
 class EvaluateConfig(Strict):

@@ -65,13 +65,14 @@ def train(
     import keras
     import mlflow
 
+    from ganops.data.pipeline import ImageBatches
     from ganops.data.prepare import load_split
     from ganops.evaluation.pictures import save_grid, save_loss_plot
     from ganops.tracking.registry import log_generator
     from ganops.tracking.resilient import ResilientSender
     from ganops.tracking.runs import continue_run, log_metrics, start_pipeline_run
     from ganops.training.loss_log import read_losses, write_losses
-    from ganops.training.trainer import GanTrainer
+    from ganops.training.trainer import image_trainer
 
     summary = _prepared_summary(paths)
     image_shape = tuple(summary["image_shape"])
@@ -85,7 +86,14 @@ def train(
     resumed = _reset_stale_state(state, config.fingerprint("data", "train"))
     run_name = run_name or f"{config.data.dataset}-dcgan-{config.train.loss}"
     run_id = start_pipeline_run(config, project_root, state / "run.json", run_name)
-    images = load_split(paths.prepared / "train.npz").images
+    train_split = load_split(paths.prepared / "train.npz")
+    n_classes = int(summary.get("n_classes", 0)) if config.train.conditional else 0
+    source = ImageBatches(
+        train_split.images,
+        config.train.batch_size,
+        config.train.seed,
+        labels=train_split.labels if n_classes else None,
+    )
 
     with continue_run(config, project_root, run_id) as client:
         # If the tracking server goes away mid-run, training goes on: rows wait in memory
@@ -105,16 +113,21 @@ def train(
             write_losses(state / "losses.tsv", losses)
             send_grids([{"path": str(grid_path)}])
 
-        trainer = GanTrainer(config.train, image_shape)
+        trainer = image_trainer(config.train, image_shape, n_classes)
         started = time.perf_counter()
         result = trainer.fit(
-            images, state, on_losses, on_epoch, previous_losses=read_losses(state / "losses.tsv")
+            source,
+            state,
+            on_losses,
+            on_epoch,
+            previous_losses=read_losses(state / "losses.tsv"),
+            on_checkpoint=lambda losses: write_losses(state / "losses.tsv", losses),
         )
         seconds = time.perf_counter() - started
 
         paths.model_dir.mkdir(parents=True, exist_ok=True)
         with _keras_atomic(paths.generator) as tmp:
-            keras.saving.save_model(trainer.generator, tmp)
+            keras.saving.save_model(trainer.sampling_generator, tmp)
         write_losses(paths.losses, result.losses)
         plot = save_loss_plot(result.losses, paths.root / "plots" / "losses.png")
         for sender in (on_losses, send_grids):

@@ -27,6 +27,11 @@ CASES = {
     "typo in section": ("trian.epochs=3", "trian", "unknown key"),
     "unknown gate metric": ("register.metric=fid", "register.metric", "fid_domain"),
     "batch larger than data": ("train.batch_size=1024", "train.batch_size", "larger than"),
+    "unknown architecture": ("train.architecture=stylegan", "train.architecture", "'resnet'"),
+    "unknown optimizer": ("train.optimizer=lion", "train.optimizer", "'sgd'"),
+    "unknown augmentation": ("train.diffaugment=translation,flip", "train.diffaugment", "cutout"),
+    "zero d_steps": ("train.d_steps=0", "train.d_steps", "greater than or equal to 1"),
+    "unknown strategy": ("train.strategy=tpu", "train.strategy", "'mirrored'"),
 }
 
 

@@ -8,15 +8,20 @@ import pytest
 
 from ganops.config import TrainConfig
 from ganops.data.idx import read_split
+from ganops.data.pipeline import ImageBatches
 from ganops.errors import TrainingError
 from ganops.training.losses import non_saturating_d_loss, non_saturating_g_loss
-from ganops.training.trainer import GanTrainer
+from ganops.training.trainer import image_trainer
 from tests.conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
 def images() -> np.ndarray:
     return read_split(FIXTURES / "fashion-mnist", "train")[0][:128, ..., None]
+
+
+def batches(images: np.ndarray, batch_size: int = 32) -> ImageBatches:
+    return ImageBatches(images, batch_size, seed=42)
 
 
 def small_config(**changes: object) -> TrainConfig:
@@ -26,6 +31,7 @@ def small_config(**changes: object) -> TrainConfig:
         "latent_dim": 16,
         "precision": "float32",
         "grid_size": 2,
+        "ema_decay": 0.0,
         **changes,
     }
     return TrainConfig(**values)
@@ -48,7 +54,7 @@ def test_non_saturating_losses_match_hand_computed_values() -> None:
 
 
 def test_one_step_updates_both_networks(images: np.ndarray) -> None:
-    trainer = GanTrainer(small_config(), (28, 28, 1))
+    trainer = image_trainer(small_config(), (28, 28, 1))
     before_g = [w.copy() for w in trainer.generator.get_weights()]
     before_d = [w.copy() for w in trainer.discriminator.get_weights()]
     real = (images[:32].astype("float32") / 127.5) - 1.0
@@ -66,49 +72,49 @@ def test_one_step_updates_both_networks(images: np.ndarray) -> None:
 
 def test_fit_checkpoints_each_epoch_and_resumes(images: np.ndarray, tmp_path: Path) -> None:
     grids: list[int] = []
-    first = GanTrainer(small_config(epochs=1), (28, 28, 1))
-    result = first.fit(images, tmp_path, on_epoch=lambda e, g, losses: grids.append(e))
+    first = image_trainer(small_config(epochs=1), (28, 28, 1))
+    result = first.fit(batches(images), tmp_path, on_epoch=lambda e, g, losses: grids.append(e))
     assert result.steps == 4 and result.epochs == 1 and grids == [1]
     assert (tmp_path / "checkpoint").is_file()
 
     # The same config asking for 2 epochs continues from epoch 1 instead of starting over.
-    second = GanTrainer(small_config(epochs=2), (28, 28, 1))
-    resumed = second.fit(images, tmp_path, previous_losses=result.losses)
+    second = image_trainer(small_config(epochs=2), (28, 28, 1))
+    resumed = second.fit(batches(images), tmp_path, previous_losses=result.losses)
     assert resumed.resumed_from_epoch == 1
     assert resumed.steps == 8
     assert [row["step"] for row in resumed.losses] == list(range(1, 9))
 
 
 def test_max_steps_stops_early(images: np.ndarray, tmp_path: Path) -> None:
-    result = GanTrainer(small_config(max_steps=3), (28, 28, 1)).fit(images, tmp_path)
+    result = image_trainer(small_config(max_steps=3), (28, 28, 1)).fit(batches(images), tmp_path)
     assert result.steps == 3
 
 
 def test_diverging_loss_names_the_step(images: np.ndarray, tmp_path: Path) -> None:
-    trainer = GanTrainer(small_config(), (28, 28, 1))
+    trainer = image_trainer(small_config(), (28, 28, 1))
     trainer.d_loss_fn = lambda real, fake: np.float32(np.nan) + 0 * real[0, 0]
     with pytest.raises(TrainingError, match="loss diverged at step 1"):
-        trainer.fit(images, tmp_path)
+        trainer.fit(batches(images), tmp_path)
     assert not (tmp_path / "checkpoint").exists(), "no checkpoint of a diverged state"
 
 
 def test_an_unreadable_newest_checkpoint_falls_back_to_the_previous(
     images: np.ndarray, tmp_path: Path
 ) -> None:
-    GanTrainer(small_config(epochs=2), (28, 28, 1)).fit(images, tmp_path)
+    image_trainer(small_config(epochs=2), (28, 28, 1)).fit(batches(images), tmp_path)
     newest = sorted(tmp_path.glob("ckpt-2.data-*"))
     assert newest, "epoch 2 checkpoint written"
     for path in newest:  # a torn write: the data file of the newest checkpoint is damaged
         path.write_bytes(path.read_bytes()[:100])
-    trainer = GanTrainer(small_config(epochs=2), (28, 28, 1))
+    trainer = image_trainer(small_config(epochs=2), (28, 28, 1))
     assert trainer.restore(tmp_path) == 1
 
 
 def test_no_readable_checkpoint_is_a_clear_error(images: np.ndarray, tmp_path: Path) -> None:
     from ganops.errors import DataError
 
-    GanTrainer(small_config(epochs=1), (28, 28, 1)).fit(images, tmp_path)
+    image_trainer(small_config(epochs=1), (28, 28, 1)).fit(batches(images), tmp_path)
     for path in tmp_path.glob("ckpt-*"):
         path.write_bytes(b"")
     with pytest.raises(DataError, match="no readable checkpoint"):
-        GanTrainer(small_config(epochs=1), (28, 28, 1)).restore(tmp_path)
+        image_trainer(small_config(epochs=1), (28, 28, 1)).restore(tmp_path)

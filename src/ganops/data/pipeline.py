@@ -23,3 +23,41 @@ def image_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Dat
     dataset = dataset.batch(batch_size, drop_remainder=True, num_parallel_calls=tf.data.AUTOTUNE)
     dataset = dataset.map(to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _to_unit_range_labelled(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    return to_unit_range(images), tf.cast(labels, tf.int32)
+
+
+class ImageBatches:
+    """The trainer's batch source for images: ``source(epoch)`` is that epoch's dataset.
+
+    The order depends only on (seed, epoch), so a resumed epoch sees the same batches as the
+    interrupted one. With ``labels``, elements are ``(images, labels)`` for conditional models.
+    """
+
+    def __init__(
+        self,
+        images: np.ndarray,
+        batch_size: int,
+        seed: int,
+        labels: np.ndarray | None = None,
+    ) -> None:
+        if batch_size > len(images):
+            raise ConfigError(
+                f"train.batch_size ({batch_size}) is larger than the training set ({len(images)})"
+            )
+        self.images = images
+        self.labels = labels
+        self.batch_size = batch_size
+        self.seed = seed
+        self.steps_per_epoch = len(images) // batch_size
+
+    def __call__(self, epoch: int) -> tf.data.Dataset:
+        if self.labels is None:
+            return image_dataset(self.images, self.batch_size, seed=self.seed + epoch)
+        dataset = tf.data.Dataset.from_tensor_slices((self.images, self.labels))
+        dataset = dataset.shuffle(len(self.images), seed=self.seed + epoch)
+        dataset = dataset.batch(self.batch_size, drop_remainder=True)
+        dataset = dataset.map(_to_unit_range_labelled, num_parallel_calls=tf.data.AUTOTUNE)
+        return dataset.prefetch(tf.data.AUTOTUNE)

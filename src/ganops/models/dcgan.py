@@ -26,15 +26,47 @@ def upsampling_steps(size: int) -> int:
     return 2 if size <= 32 else 3
 
 
+def label_input() -> keras.KerasTensor:
+    """Class labels, int32 (B, 1): the layout ``ganops.evaluation.conditioning`` feeds."""
+    return keras.Input((1,), dtype="int32", name="label")
+
+
+def label_embedding(labels: keras.KerasTensor, n_classes: int, width: int) -> keras.KerasTensor:
+    x = layers.Embedding(n_classes, width)(labels)
+    return layers.Flatten()(x)
+
+
+def projection_logit(
+    features: keras.KerasTensor, labels: keras.KerasTensor | None, n_classes: int
+) -> keras.KerasTensor:
+    """Linear logit, plus <embed(y), features> with labels (Miyato & Koyama 2018), float32."""
+    logit = layers.Dense(1, dtype="float32", name="logit")(features)
+    if labels is None:
+        return logit
+    embedded = label_embedding(labels, n_classes, int(features.shape[-1]))
+    projection = layers.Dot(axes=1, dtype="float32")([features, embedded])
+    return layers.Add(dtype="float32", name="projected_logit")([logit, projection])
+
+
 def build_generator(
-    latent_dim: int, image_shape: tuple[int, int, int], base_filters: int = 64
+    latent_dim: int,
+    image_shape: tuple[int, int, int],
+    base_filters: int = 64,
+    n_classes: int = 0,
 ) -> keras.Model:
+    """``n_classes`` > 0: a second input ``label`` whose embedding is concatenated to z."""
     size, _, channels = image_shape
     steps = upsampling_steps(size)
     start = size // 2**steps
     width = base_filters * 2**steps  # 256 for 28 px with the default base, as the tutorial
     noise = keras.Input((latent_dim,), name="z")
-    x = layers.Dense(start * start * width, use_bias=False)(noise)
+    inputs = [noise]
+    x = noise
+    if n_classes:
+        labels = label_input()
+        inputs.append(labels)
+        x = layers.Concatenate()([noise, label_embedding(labels, n_classes, 50)])
+    x = layers.Dense(start * start * width, use_bias=False)(x)
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Reshape((start, start, width))(x)
@@ -51,10 +83,13 @@ def build_generator(
     image = layers.Conv2DTranspose(
         channels, 5, strides=2, padding="same", activation="tanh", dtype="float32", name="image"
     )(x)
-    return keras.Model(noise, image, name="generator")
+    return keras.Model(inputs if n_classes else noise, image, name="generator")
 
 
-def build_discriminator(image_shape: tuple[int, int, int], base_filters: int = 64) -> keras.Model:
+def build_discriminator(
+    image_shape: tuple[int, int, int], base_filters: int = 64, n_classes: int = 0
+) -> keras.Model:
+    """``n_classes`` > 0: a second input ``label`` and a projection discriminator."""
     size = image_shape[0]
     steps = upsampling_steps(size)
     image = keras.Input(image_shape, name="image")
@@ -65,5 +100,7 @@ def build_discriminator(image_shape: tuple[int, int, int], base_filters: int = 6
         x = layers.Dropout(0.3)(x)
     x = layers.Flatten()(x)
     # Raw logits (no sigmoid), float32 so the loss is computed in full precision.
-    logit = layers.Dense(1, dtype="float32", name="logit")(x)
-    return keras.Model(image, logit, name="discriminator")
+    labels = label_input() if n_classes else None
+    logit = projection_logit(x, labels, n_classes)
+    inputs = [image, labels] if labels is not None else image
+    return keras.Model(inputs, logit, name="discriminator")

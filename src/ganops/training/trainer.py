@@ -1,8 +1,30 @@
-"""The adversarial training loop: one ``tf.function`` step, per-epoch checkpoints, exact resume.
+"""The adversarial training loop, for any modality: images, one-hot text, ...
 
-Everything that decides the result (weights, optimizer slots, the noise generator, the epoch
-counter) lives in one ``tf.train.Checkpoint``, so a killed run restarted with the same config
-continues from the last complete epoch. Tracking is not done here: the caller passes
+API (what a new modality needs)::
+
+    precision = apply_precision(config.precision)          # before building models
+    generator, discriminator = build_my_models(config, ...)  # e.g. build_image_models
+    trainer = GanTrainer(config, generator, discriminator, LatentSpec((config.latent_dim,)))
+    result = trainer.fit(source, state_dir, on_losses=..., on_epoch=...)
+
+- ``generator``: Keras model, ``z`` -> fake batch; with two inputs it is conditional and gets
+  ``[z, labels]`` (labels int32, shape (B, 1)). Its output has the real batch's shape.
+- ``discriminator``: Keras model, batch (or ``[batch, labels]``) -> logits (B, 1), float32.
+- ``source``: a ``BatchSource``: ``source.steps_per_epoch`` and ``source(epoch)`` -> a
+  ``tf.data.Dataset`` of that epoch's real batches (float tensors of any rank, or
+  ``(batch, labels)`` pairs). Its order must depend only on the epoch (exact resume skips
+  the batches already trained). ``ganops.data.pipeline.ImageBatches`` is the image one.
+- ``LatentSpec``: the shape of one noise vector; noise is standard normal.
+
+Nothing in the train step knows about images: losses reduce over all elements, the WGAN-GP
+interpolation weight is broadcast over every non-batch axis, and R1 sums over them. Each batch
+is one discriminator step; every ``d_steps``-th batch also updates the generator, sharing the
+forward pass (the tutorial's simultaneous update when ``d_steps`` is 1).
+
+Everything that decides the result (G, D, the EMA generator, optimizer slots, the noise
+generator used for z, augmentation and penalties, the epoch and step counters) lives in one
+``tf.train.Checkpoint``, so a killed run restarted with the same config continues exactly
+(mid-epoch too, with ``checkpoint_every_steps``). Tracking is not done here: the caller passes
 callbacks, which keeps this layer free of MLflow.
 """
 
@@ -13,6 +35,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import keras
 import numpy as np
@@ -20,17 +43,39 @@ import tensorflow as tf
 from tqdm.auto import tqdm
 
 from ganops.config import TrainConfig
-from ganops.data.pipeline import image_dataset
 from ganops.errors import DataError, TrainingError
-from ganops.models.dcgan import build_discriminator, build_generator
 from ganops.noise import noise_from_seeds
+from ganops.training.ema import GeneratorEMA
 from ganops.training.losses import LOSSES
-from ganops.training.precision import apply_precision
+from ganops.training.optimizers import build_optimizer
+from ganops.training.penalties import gradient_penalty, interpolation_weights, r1_penalty
 
 logger = logging.getLogger(__name__)
 LossRow = dict[str, float]
 OnLosses = Callable[[list[LossRow]], None]
 OnEpoch = Callable[[int, np.ndarray, list[LossRow]], None]
+OnCheckpoint = Callable[[list[LossRow]], None]
+Augment = Callable[[tf.Tensor, tf.random.Generator], tf.Tensor]
+
+
+def _seed_states(model: keras.Model) -> list[tf.Variable]:
+    return [v.value for v in model.non_trainable_variables if "seed_generator" in v.path]
+
+
+class BatchSource(Protocol):
+    steps_per_epoch: int
+
+    def __call__(self, epoch: int) -> tf.data.Dataset: ...
+
+
+@dataclass(frozen=True)
+class LatentSpec:
+    """Shape of one noise sample (without the batch axis); values are standard normal."""
+
+    shape: tuple[int, ...]
+
+    def sample(self, noise: tf.random.Generator, batch: tf.Tensor) -> tf.Tensor:
+        return noise.normal(tf.concat([[batch], list(self.shape)], axis=0))
 
 
 @dataclass
@@ -44,59 +89,136 @@ class TrainResult:
 
 
 class GanTrainer:
-    """Builds G and D for ``image_shape`` and trains them on uint8 images."""
+    """Trains an already-built generator/discriminator pair on batches from a ``BatchSource``."""
 
-    def __init__(self, config: TrainConfig, image_shape: tuple[int, int, int]) -> None:
+    def __init__(
+        self,
+        config: TrainConfig,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent: LatentSpec | None = None,
+        augment: Augment | None = None,
+        n_classes: int = 0,
+    ) -> None:
         self.config = config
-        self.image_shape = image_shape
-        self.precision = apply_precision(config.precision)
-        keras.utils.set_random_seed(config.seed)
-        self.generator = build_generator(config.latent_dim, image_shape)
-        self.discriminator = build_discriminator(image_shape)
-        self.g_optimizer = self._adam(config.g_learning_rate)
-        self.d_optimizer = self._adam(config.d_learning_rate)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent = latent or LatentSpec((config.latent_dim,))
+        self.augment = augment
+        self.conditional = len(generator.inputs) == 2
+        self.precision = keras.mixed_precision.global_policy().name
+        scaling = self.precision == "mixed_float16"
+        self.g_optimizer = build_optimizer(
+            config.optimizer, config.g_learning_rate, config.beta_1, config.beta_2, scaling
+        )
+        self.d_optimizer = build_optimizer(
+            config.optimizer, config.d_learning_rate, config.beta_1, config.beta_2, scaling
+        )
+        # Slots are made now, not in the first (traced) step: the generator's first update may
+        # come in a later trace than the discriminator's (d_steps > 1), and a tf.function may
+        # create variables only in its first trace.
+        self.g_optimizer.build(generator.trainable_variables)
+        self.d_optimizer.build(discriminator.trainable_variables)
         self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
         self.noise = tf.random.Generator.from_seed(config.seed)
+        self.ema = GeneratorEMA(generator, config.ema_decay) if config.ema_decay > 0 else None
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+        # Batches of the current epoch already trained: a mid-epoch checkpoint resumes there.
+        self.epoch_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch_step")
+        tracked = (
+            {"ema_generator": self.ema.model, "ema_updates": self.ema.updates} if self.ema else {}
+        )
         self.checkpoint = tf.train.Checkpoint(
-            generator=self.generator,
-            discriminator=self.discriminator,
+            generator=generator,
+            discriminator=discriminator,
             g_optimizer=self.g_optimizer,
             d_optimizer=self.d_optimizer,
             noise=self.noise,
             epoch=self.epoch,
             step=self.step,
+            epoch_step=self.epoch_step,
+            # Keras keeps dropout's RNG in SeedGenerator states that the layers do not expose
+            # to tf.train.Checkpoint; without them a resumed run draws different masks.
+            layer_rng=_seed_states(generator) + _seed_states(discriminator),
+            **tracked,
         )
         # The sample-grid noise is fixed by seed so epoch grids are comparable frame to frame.
-        self.grid_noise = noise_from_seeds(range(config.grid_size**2), config.latent_dim)
+        n_grid = config.grid_size**2
+        self.grid_noise = noise_from_seeds(range(n_grid), int(np.prod(self.latent.shape)))
+        self.grid_noise = self.grid_noise.reshape((n_grid, *self.latent.shape))
+        # A conditional grid shows class i mod n_classes in cell i (row-major).
+        self.grid_labels = (np.arange(n_grid) % max(n_classes, 1)).astype(np.int32).reshape(-1, 1)
 
-    def _adam(self, learning_rate: float) -> keras.optimizers.Optimizer:
-        optimizer = keras.optimizers.Adam(
-            learning_rate, beta_1=self.config.beta_1, beta_2=self.config.beta_2
-        )
-        if self.precision == "mixed_float16":
-            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-        return optimizer
+    @property
+    def sampling_generator(self) -> keras.Model:
+        """The generator to sample, evaluate and register: the EMA one when enabled."""
+        return self.ema.model if self.ema else self.generator
+
+    def _generate(self, z: tf.Tensor, labels: tf.Tensor | None, training: bool) -> tf.Tensor:
+        return self.generator([z, labels] if self.conditional else z, training=training)
+
+    def _critic(self, x: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
+        return self.discriminator([x, labels] if self.conditional else x, training=True)
+
+    def _scaled(self, optimizer: keras.optimizers.Optimizer, loss: tf.Tensor) -> tf.Tensor:
+        return optimizer.scale_loss(loss) if self.precision == "mixed_float16" else loss
 
     @tf.function
-    def train_step(self, real: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-        batch = tf.shape(real)[0]
-        z = self.noise.normal((batch, self.config.latent_dim))
+    def train_step(self, batch: tf.Tensor | tuple, update_generator: bool = True) -> tuple:
+        """One discriminator step on ``batch``; also a generator step if ``update_generator``.
+
+        Returns ``(d_loss, g_loss)``, float32 (g_loss is 0 without a generator step); d_loss
+        is the adversarial part only, penalties are added for the gradient.
+        """
+        config = self.config
+        real, labels = batch if self.conditional else (batch, None)
+        if labels is not None:
+            labels = tf.reshape(tf.cast(labels, tf.int32), (-1, 1))
+        z = self.latent.sample(self.noise, tf.shape(real)[0])
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = self.generator(z, training=True)
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            fake = self._generate(z, labels, training=True)
+            real_seen, fake_seen = real, fake
+            if self.augment is not None:  # the same augmentation for D's and G's gradients
+                real_seen = self.augment(real, self.noise)
+                fake_seen = self.augment(fake, self.noise)
+            real_logits = self._critic(real_seen, labels)
+            fake_logits = self._critic(fake_seen, labels)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
-            g_loss = self.g_loss_fn(fake_logits)
+            d_total = d_loss
+            critic = lambda x: self._critic(x, labels)  # noqa: E731
+            if config.loss == "wgan_gp" and config.gp_weight > 0:
+                weights = interpolation_weights(self.noise, real)
+                d_total += config.gp_weight * gradient_penalty(critic, real, fake, weights)
+            if config.r1_gamma > 0:
+                d_total += 0.5 * config.r1_gamma * r1_penalty(critic, real_seen)
+            g_loss = self.g_loss_fn(fake_logits) if update_generator else tf.constant(0.0)
+            d_scaled = self._scaled(self.d_optimizer, d_total)
+            g_scaled = self._scaled(self.g_optimizer, g_loss)
         d_vars = self.discriminator.trainable_variables
-        g_vars = self.generator.trainable_variables
-        self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars, strict=True))
-        self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, g_vars), g_vars, strict=True))
+        d_grads = d_tape.gradient(d_scaled, d_vars)
+        self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
+        if config.loss == "wgan":  # Arjovsky et al. 2017: keep the critic K-Lipschitz
+            for variable in d_vars:
+                variable.assign(tf.clip_by_value(variable, -config.clip_value, config.clip_value))
+        if update_generator:
+            g_vars = self.generator.trainable_variables
+            g_grads = g_tape.gradient(g_scaled, g_vars)
+            self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
+            if self.ema is not None:
+                self.ema.update()
         return d_loss, g_loss
 
-    def sample(self, z: np.ndarray) -> np.ndarray:
-        return np.asarray(self.generator.predict_on_batch(z), dtype=np.float32)
+    def sample(self, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
+        model = self.sampling_generator
+        if self.conditional:
+            labels = self.grid_labels[: len(z)] if labels is None else labels
+            return np.asarray(model.predict_on_batch([z, labels]), dtype=np.float32)
+        return np.asarray(model.predict_on_batch(z), dtype=np.float32)
+
+    def grid(self) -> np.ndarray:
+        """Samples for the per-epoch grid, from the fixed grid noise (and grid labels)."""
+        return self.sample(self.grid_noise)
 
     def restore(self, state_dir: Path) -> int:
         """Restore the newest readable checkpoint, if any; returns the epoch to start from.
@@ -129,38 +251,54 @@ class GanTrainer:
 
     def fit(
         self,
-        images: np.ndarray,
+        source: BatchSource,
         state_dir: Path,
         on_losses: OnLosses | None = None,
         on_epoch: OnEpoch | None = None,
         previous_losses: list[LossRow] | None = None,
+        on_checkpoint: OnCheckpoint | None = None,
     ) -> TrainResult:
         config = self.config
         manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
         start_epoch = self.restore(state_dir)
-        # Rows logged after the last complete checkpoint belong to the lost part of the run.
+        # Rows logged after the last checkpoint belong to the lost part of the run.
         restored_step = int(self.step.numpy())
         losses = [row for row in previous_losses or [] if row["step"] <= restored_step]
-        steps_per_epoch = len(images) // config.batch_size
+        steps_per_epoch = source.steps_per_epoch
         pending: list[LossRow] = []
+        g_loss = float("nan")
+
+        def save() -> None:
+            # Numbered by the checkpoint's save counter (restored with it): ckpt-1, ckpt-2, ...
+            manager.save()
+            if on_checkpoint:
+                on_checkpoint(losses)
+
         for epoch in range(start_epoch, config.epochs):
             if config.max_steps and int(self.step.numpy()) >= config.max_steps:
                 break
-            # Shuffle by (seed, epoch): a resumed epoch sees the same order as the first try.
-            data = image_dataset(images, config.batch_size, seed=config.seed + epoch)
+            done = int(self.epoch_step.numpy())
+            # Same (seed, epoch) order as the interrupted try; skip what it already trained.
+            data = source(epoch).skip(done)
             bar = tqdm(
                 data,
-                total=steps_per_epoch,
+                total=steps_per_epoch - done,
                 desc=f"epoch {epoch + 1}/{config.epochs}",
                 unit="step",
                 leave=False,
                 dynamic_ncols=True,
                 mininterval=1.0,
             )
-            for real in bar:
-                d_loss, g_loss = (float(v) for v in self.train_step(real))
+            stopped_early = False
+            for batch in bar:
+                # The generator moves on every d_steps-th batch, counted over the whole run.
+                update_g = (int(self.step.numpy()) + 1) % config.d_steps == 0
+                d_value, g_value = self.train_step(batch, update_g)
+                d_loss = float(d_value)
+                g_loss = float(g_value) if update_g else g_loss
                 step = int(self.step.assign_add(1).numpy())
-                if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+                self.epoch_step.assign_add(1)
+                if not (math.isfinite(d_loss) and (math.isfinite(g_loss) or not update_g)):
                     raise TrainingError(
                         f"loss diverged at step {step} (d_loss={d_loss}, g_loss={g_loss}); "
                         f"the last good checkpoint (epoch {int(self.epoch.numpy())}) is kept",
@@ -174,15 +312,23 @@ class GanTrainer:
                     on_losses(pending)
                     pending = []
                 if config.max_steps and step >= config.max_steps:
+                    stopped_early = int(self.epoch_step.numpy()) < steps_per_epoch
                     break
+                every = config.checkpoint_every_steps
+                if every and step % every == 0 and int(self.epoch_step.numpy()) < steps_per_epoch:
+                    save()
             bar.close()
             if pending and on_losses:
                 on_losses(pending)
                 pending = []
+            if stopped_early:  # max_steps mid-epoch: keep the position, the epoch isn't done
+                save()
+                break
             self.epoch.assign(epoch + 1)
+            self.epoch_step.assign(0)
             if on_epoch:
-                on_epoch(epoch + 1, self.sample(self.grid_noise), losses)
-            manager.save(checkpoint_number=epoch + 1)
+                on_epoch(epoch + 1, self.grid(), losses)
+            save()
         return TrainResult(
             steps=int(self.step.numpy()),
             epochs=int(self.epoch.numpy()),
@@ -191,3 +337,28 @@ class GanTrainer:
             precision=self.precision,
             losses=losses,
         )
+
+
+def image_trainer(
+    config: TrainConfig, image_shape: tuple[int, int, int], n_classes: int = 0
+) -> GanTrainer:
+    """Precision policy, seed, image models and DiffAugment from the config, then a trainer."""
+    from ganops.models.builders import build_image_models
+    from ganops.training.precision import apply_precision
+
+    apply_precision(config.precision)
+    keras.utils.set_random_seed(config.seed)
+    generator, discriminator = build_image_models(config, image_shape, n_classes)
+    augment = None
+    if config.diffaugment:
+        from ganops.training.diffaugment import diff_augment
+
+        policies = tuple(p.strip() for p in config.diffaugment.split(",") if p.strip())
+        augment = lambda x, noise: diff_augment(x, noise, policies)  # noqa: E731
+    return GanTrainer(
+        config,
+        generator,
+        discriminator,
+        augment=augment,
+        n_classes=n_classes if config.conditional else 0,
+    )

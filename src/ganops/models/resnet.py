@@ -1,0 +1,83 @@
+"""ResNet generator and discriminator (Miyato et al. 2018's SNGAN layout, sized for 28-64 px).
+
+The discriminator's convolutions and dense layer are wrapped in Keras 3's
+``SpectralNormalization`` (one power iteration per step), which bounds its Lipschitz constant
+without a gradient penalty. Same inputs, outputs and conditional mode as ``dcgan``: the
+generator ends in a float32 tanh, the discriminator returns float32 logits, with a projection
+term for class labels.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from ganops.models.dcgan import label_embedding, label_input, upsampling_steps
+
+
+def _sn(layer: layers.Layer) -> layers.Layer:
+    return layers.SpectralNormalization(layer, power_iterations=1)
+
+
+def _block_up(x: keras.KerasTensor, filters: int) -> keras.KerasTensor:
+    shortcut = layers.Conv2D(filters, 1)(layers.UpSampling2D(2)(x))
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.Conv2D(filters, 3, padding="same")(layers.UpSampling2D(2)(x))
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.Conv2D(filters, 3, padding="same")(x)
+    return layers.Add()([shortcut, x])
+
+
+def _block_down(x: keras.KerasTensor, filters: int, first: bool) -> keras.KerasTensor:
+    shortcut = layers.AveragePooling2D(2)(_sn(layers.Conv2D(filters, 1))(x))
+    if not first:  # the first block sees the image itself: no activation before it
+        x = layers.ReLU()(x)
+    x = _sn(layers.Conv2D(filters, 3, padding="same"))(x)
+    x = _sn(layers.Conv2D(filters, 3, padding="same"))(layers.ReLU()(x))
+    return layers.Add()([shortcut, layers.AveragePooling2D(2)(x)])
+
+
+def build_generator(
+    latent_dim: int,
+    image_shape: tuple[int, int, int],
+    base_filters: int = 64,
+    n_classes: int = 0,
+) -> keras.Model:
+    size, _, channels = image_shape
+    steps = upsampling_steps(size)
+    start = size // 2**steps
+    width = base_filters * 2 ** (steps - 1)
+    noise = keras.Input((latent_dim,), name="z")
+    x = noise
+    inputs = [noise]
+    if n_classes:
+        labels = label_input()
+        inputs.append(labels)
+        x = layers.Concatenate()([noise, label_embedding(labels, n_classes, 50)])
+    x = layers.Reshape((start, start, width))(layers.Dense(start * start * width)(x))
+    for step in range(steps):
+        x = _block_up(x, max(width // 2**step, base_filters))
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+    image = layers.Conv2D(
+        channels, 3, padding="same", activation="tanh", dtype="float32", name="image"
+    )(x)
+    return keras.Model(inputs if n_classes else noise, image, name="resnet_generator")
+
+
+def build_discriminator(
+    image_shape: tuple[int, int, int], base_filters: int = 64, n_classes: int = 0
+) -> keras.Model:
+    steps = upsampling_steps(image_shape[0])
+    image = keras.Input(image_shape, name="image")
+    x = image
+    for step in range(steps):
+        x = _block_down(x, base_filters * 2**step, first=step == 0)
+    features = layers.GlobalAveragePooling2D()(layers.ReLU()(x))
+    logit = _sn(layers.Dense(1, dtype="float32", name="logit"))(features)
+    if not n_classes:
+        return keras.Model(image, logit, name="resnet_discriminator")
+    labels = label_input()
+    embedded = label_embedding(labels, n_classes, int(features.shape[-1]))
+    projection = layers.Dot(axes=1, dtype="float32")([features, embedded])
+    logit = layers.Add(dtype="float32", name="projected_logit")([logit, projection])
+    return keras.Model([image, labels], logit, name="resnet_discriminator")
