@@ -329,6 +329,11 @@ class Config(Strict):
                 f"{self.data.modality} samples (data.dataset {str(self.data.dataset)!r}); "
                 f"allowed: {', '.join(allowed)}"
             )
+        if is_text and (self.train.conditional or self.train.diffaugment):
+            raise ValueError(
+                "train.conditional and train.diffaugment are for images; text data has no "
+                "labels and DiffAugment's shifts and colours mean nothing for one-hot text"
+            )
         return self
 
     def flat(self) -> dict[str, Any]:

@@ -145,3 +145,7 @@ def test_text_settings_are_validated_and_the_gate_must_measure_text() -> None:
         validate({"data": text, "register": {"metric": "jsd_4"}, "text": {"max_length": 1}})
     with pytest.raises(ConfigError, match=re.escape("register.lower_is_better must be false")):
         validate({"data": text, "register": {"metric": "bleu_4"}})
+    with pytest.raises(
+        ConfigError, match=r"train\.conditional and train\.diffaugment are for images"
+    ):
+        validate(TEXT_PARAMS | {"train": {"diffaugment": "translation"}})
