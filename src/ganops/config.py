@@ -217,6 +217,12 @@ class TrainConfig(Strict):
     strategy: Strategy = Field(
         Strategy.auto, description="tf.distribute: auto | default | mirrored | multi_worker."
     )
+    quick_eval_samples: int = Field(
+        500, ge=0, description="Images per quick quality estimate (0 = keep the last weights)."
+    )
+    quick_eval_every_steps: int = Field(
+        0, ge=0, description="Estimate quality every N steps (0 = at each epoch end)."
+    )
 
     @model_validator(mode="after")
     def _diffaugment_policies_exist(self) -> TrainConfig:

@@ -72,7 +72,7 @@ def train(
     from ganops.tracking.resilient import ResilientSender
     from ganops.tracking.runs import continue_run, log_metrics, start_pipeline_run
     from ganops.training.loss_log import read_losses, write_losses
-    from ganops.training.trainer import image_trainer
+    from ganops.training.trainer import BEST_GENERATOR, image_trainer
 
     summary = _prepared_summary(paths)
     image_shape = tuple(summary["image_shape"])
@@ -113,6 +113,10 @@ def train(
             write_losses(state / "losses.tsv", losses)
             send_grids([{"path": str(grid_path)}])
 
+        quality = _quick_quality(config, paths, train_split.images, n_classes)
+        send_quality = ResilientSender(
+            lambda rows: log_metrics(client, run_id, rows, [quality.name]), "quick-quality"
+        )
         trainer = image_trainer(config.train, image_shape, n_classes)
         started = time.perf_counter()
         result = trainer.fit(
@@ -122,15 +126,25 @@ def train(
             on_epoch,
             previous_losses=read_losses(state / "losses.tsv"),
             on_checkpoint=lambda losses: write_losses(state / "losses.tsv", losses),
+            quality=quality,
+            on_quality=(
+                (lambda step, value, best: send_quality([{"step": step, quality.name: value}]))
+                if quality
+                else None
+            ),
         )
         seconds = time.perf_counter() - started
 
         paths.model_dir.mkdir(parents=True, exist_ok=True)
+        best = state / BEST_GENERATOR
         with _keras_atomic(paths.generator) as tmp:
-            keras.saving.save_model(trainer.sampling_generator, tmp)
+            if quality is not None and best.is_file():  # the best by the quick metric
+                shutil.copyfile(best, tmp)
+            else:
+                keras.saving.save_model(trainer.sampling_generator, tmp)
         write_losses(paths.losses, result.losses)
         plot = save_loss_plot(result.losses, paths.root / "plots" / "losses.png")
-        for sender in (on_losses, send_grids):
+        for sender in (on_losses, send_grids, send_quality):
             sender.close(str(paths.root))
         client.log_artifact(run_id, str(plot), "plots")
         client.log_artifact(run_id, str(paths.losses), "plots")
@@ -144,6 +158,8 @@ def train(
             "resumed": resumed,
             "resumed_from_epoch": result.resumed_from_epoch,
             "precision": result.precision,
+            "best_step": result.best_step,
+            "best_quality": result.best_quality,
             "seconds": round(seconds, 2),
             "images_per_second": round(trained_steps * config.train.batch_size / seconds, 1)
             if seconds
@@ -151,7 +167,9 @@ def train(
         }
         mlflow.start_run(run_id=run_id)
         try:
-            train_summary["model_uri"] = log_generator(paths.generator, image_shape)
+            train_summary["model_uri"] = log_generator(
+                paths.generator, image_shape, conditional=bool(n_classes)
+            )
             mlflow.log_metrics(
                 {
                     "train_seconds": seconds,
@@ -162,6 +180,20 @@ def train(
             mlflow.end_run()
         write_text_atomic(paths.run_info, json.dumps(train_summary, indent=2))
     return train_summary
+
+
+def _quick_quality(config: Config, paths: RunPaths, train_images: Any, n_classes: int) -> Any:
+    """The quick FID that picks the best generator (domain features if the run has the
+    classifier, else pixels); None when ``train.quick_eval_samples`` is 0."""
+    if not config.train.quick_eval_samples:
+        return None
+    from ganops.evaluation.classifier import load_classifier
+    from ganops.evaluation.quick import QuickFid
+
+    classifier = None
+    if (paths.classifier / "summary.json").is_file():
+        classifier = load_classifier(paths.classifier)
+    return QuickFid(train_images, classifier, config.train.quick_eval_samples, n_classes)
 
 
 class _keras_atomic:

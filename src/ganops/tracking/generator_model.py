@@ -2,7 +2,9 @@
 
 Logged with MLflow's "models from code": this file is stored with the model and executed on
 load, so any MLflow client (Python, ``mlflow models serve``) can sample a generator without
-unpickling ganops objects. Output: float32 images in [0, 1], shape (n, H, W, C).
+unpickling ganops objects. Output: float32 images in [0, 1], shape (n, H, W, C). A
+class-conditional generator also reads an optional ``label`` column (default: seed mod the
+number of classes, the evaluation's balanced labels).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 from ganops.noise import noise_from_seeds
 
 SEED_COLUMN = "seed"
+LABEL_COLUMN = "label"
 
 
 def seeds_from_input(model_input: Any) -> list[int]:
@@ -36,7 +39,15 @@ class GeneratorModel(mlflow.pyfunc.PythonModel):
         self.generator = keras.saving.load_model(
             context.artifacts["generator"], compile=False, safe_mode=True
         )
-        self.latent_dim = int(self.generator.input_shape[-1])
+        from ganops.evaluation.conditioning import is_conditional, latent_dim
+
+        self.conditional = is_conditional(self.generator)
+        self.latent_dim = latent_dim(self.generator)
+        # The label embedding's size is the number of classes the generator was trained on.
+        embeddings = [
+            layer for layer in self.generator.layers if layer.__class__.__name__ == "Embedding"
+        ]
+        self.n_classes = int(embeddings[0].input_dim) if embeddings else 0
 
     def predict(
         self,
@@ -44,9 +55,20 @@ class GeneratorModel(mlflow.pyfunc.PythonModel):
         model_input: Any,
         params: dict[str, Any] | None = None,
     ) -> np.ndarray:
+        from ganops.evaluation.conditioning import generator_inputs
+
         seeds = seeds_from_input(model_input)
         z = noise_from_seeds(seeds, self.latent_dim)
-        images = np.asarray(self.generator.predict_on_batch(z), dtype=np.float32)
+        labels = None
+        if self.conditional:
+            given = isinstance(model_input, pd.DataFrame) and LABEL_COLUMN in model_input
+            labels = (
+                [int(label) for label in model_input[LABEL_COLUMN]]
+                if given
+                else [seed % max(self.n_classes, 1) for seed in seeds]
+            )
+        feed = generator_inputs(self.generator, z, labels)
+        images = np.asarray(self.generator.predict_on_batch(feed), dtype=np.float32)
         return ((images + 1.0) / 2.0).clip(0.0, 1.0)
 
 

@@ -40,10 +40,17 @@ def pip_requirements() -> list[str]:
     return pins
 
 
-def log_generator(generator_path: Path, image_shape: tuple[int, int, int]) -> str:
-    """Log the ``.keras`` generator as a pyfunc model in the active run; returns its URI."""
+def log_generator(
+    generator_path: Path, image_shape: tuple[int, int, int], conditional: bool = False
+) -> str:
+    """Log the ``.keras`` generator as a pyfunc model in the active run; returns its URI.
+
+    A conditional generator's table may also carry a ``label`` column."""
+    columns = [ColSpec("long", "seed")]
+    if conditional:
+        columns.append(ColSpec("long", "label", required=False))
     signature = ModelSignature(
-        inputs=Schema([ColSpec("long", "seed")]),
+        inputs=Schema(columns),
         outputs=Schema([TensorSpec(np.dtype("float32"), (-1, *image_shape))]),
     )
     package_dir = Path(ganops.__file__).parent

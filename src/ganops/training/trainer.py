@@ -43,8 +43,9 @@ import tensorflow as tf
 from tqdm.auto import tqdm
 
 from ganops.config import TrainConfig
-from ganops.errors import DataError, TrainingError
+from ganops.errors import ConfigError, DataError, TrainingError
 from ganops.noise import noise_from_seeds
+from ganops.paths import atomic_path
 from ganops.training.ema import GeneratorEMA
 from ganops.training.losses import LOSSES
 from ganops.training.optimizers import build_optimizer
@@ -55,6 +56,9 @@ LossRow = dict[str, float]
 OnLosses = Callable[[list[LossRow]], None]
 OnEpoch = Callable[[int, np.ndarray, list[LossRow]], None]
 OnCheckpoint = Callable[[list[LossRow]], None]
+Quality = Callable[[keras.Model], float]  # lower is better, e.g. a quick FID
+OnQuality = Callable[[int, float, bool], None]  # step, value, whether it is the best so far
+BEST_GENERATOR = "best_generator.keras"
 Augment = Callable[[tf.Tensor, tf.random.Generator], tf.Tensor]
 
 
@@ -86,6 +90,8 @@ class TrainResult:
     resumed_from_step: int
     precision: str
     losses: list[LossRow] = field(repr=False)
+    best_step: int | None = None
+    best_quality: float | None = None
 
 
 class GanTrainer:
@@ -106,6 +112,8 @@ class GanTrainer:
         self.latent = latent or LatentSpec((config.latent_dim,))
         self.augment = augment
         self.conditional = len(generator.inputs) == 2
+        # The strategy whose scope the models were built in (the default one outside any).
+        self.strategy = tf.distribute.get_strategy()
         self.precision = keras.mixed_precision.global_policy().name
         scaling = self.precision == "mixed_float16"
         self.g_optimizer = build_optimizer(
@@ -126,6 +134,9 @@ class GanTrainer:
         self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
         # Batches of the current epoch already trained: a mid-epoch checkpoint resumes there.
         self.epoch_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch_step")
+        # Best quick-quality estimate so far; its generator is in state_dir/BEST_GENERATOR.
+        self.best_score = tf.Variable(np.inf, dtype=tf.float64, trainable=False, name="best")
+        self.best_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="best_step")
         tracked = (
             {"ema_generator": self.ema.model, "ema_updates": self.ema.updates} if self.ema else {}
         )
@@ -138,6 +149,8 @@ class GanTrainer:
             epoch=self.epoch,
             step=self.step,
             epoch_step=self.epoch_step,
+            best_score=self.best_score,
+            best_step=self.best_step,
             # Keras keeps dropout's RNG in SeedGenerator states that the layers do not expose
             # to tf.train.Checkpoint; without them a resumed run draws different masks.
             layer_rng=_seed_states(generator) + _seed_states(discriminator),
@@ -169,13 +182,53 @@ class GanTrainer:
         """One discriminator step on ``batch``; also a generator step if ``update_generator``.
 
         Returns ``(d_loss, g_loss)``, float32 (g_loss is 0 without a generator step); d_loss
-        is the adversarial part only, penalties are added for the gradient.
+        is the adversarial part only, penalties are added for the gradient. Under a
+        multi-replica strategy each replica takes its slice of the global batch, noise and
+        interpolation weights (drawn once, here), so the result matches one device.
         """
         config = self.config
         real, labels = batch if self.conditional else (batch, None)
         if labels is not None:
             labels = tf.reshape(tf.cast(labels, tf.int32), (-1, 1))
         z = self.latent.sample(self.noise, tf.shape(real)[0])
+        weights = None
+        if config.loss == "wgan_gp" and config.gp_weight > 0:
+            weights = interpolation_weights(self.noise, real)
+        if self.strategy.num_replicas_in_sync == 1:
+            d_loss, g_loss = self._replica_step(real, labels, z, weights, update_generator)
+        else:
+            per_replica = self.strategy.run(
+                self._replica_step, args=(real, labels, z, weights, update_generator, True)
+            )
+            mean = tf.distribute.ReduceOp.MEAN
+            d_loss, g_loss = (self.strategy.reduce(mean, v, axis=None) for v in per_replica)
+        # Cross-replica updates of mirrored variables: once, after the optimizers.
+        if config.loss == "wgan":  # Arjovsky et al. 2017: keep the critic K-Lipschitz
+            for variable in self.discriminator.trainable_variables:
+                variable.assign(tf.clip_by_value(variable, -config.clip_value, config.clip_value))
+        if update_generator and self.ema is not None:
+            self.ema.update()
+        return d_loss, g_loss
+
+    def _replica_step(
+        self,
+        real: tf.Tensor,
+        labels: tf.Tensor | None,
+        z: tf.Tensor,
+        weights: tf.Tensor | None,
+        update_generator: bool,
+        sliced: bool = False,
+    ) -> tuple[tf.Tensor, tf.Tensor]:
+        config = self.config
+        replicas = 1
+        if sliced:  # this replica's rows of the global batch
+            context = tf.distribute.get_replica_context()
+            replicas = context.num_replicas_in_sync
+            size = tf.shape(real)[0] // replicas
+            start = context.replica_id_in_sync_group * size
+            real, z = real[start : start + size], z[start : start + size]
+            labels = None if labels is None else labels[start : start + size]
+            weights = None if weights is None else weights[start : start + size]
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self._generate(z, labels, training=True)
             real_seen, fake_seen = real, fake
@@ -187,26 +240,21 @@ class GanTrainer:
             d_loss = self.d_loss_fn(real_logits, fake_logits)
             d_total = d_loss
             critic = lambda x: self._critic(x, labels)  # noqa: E731
-            if config.loss == "wgan_gp" and config.gp_weight > 0:
-                weights = interpolation_weights(self.noise, real)
+            if weights is not None:
                 d_total += config.gp_weight * gradient_penalty(critic, real, fake, weights)
             if config.r1_gamma > 0:
                 d_total += 0.5 * config.r1_gamma * r1_penalty(critic, real_seen)
             g_loss = self.g_loss_fn(fake_logits) if update_generator else tf.constant(0.0)
-            d_scaled = self._scaled(self.d_optimizer, d_total)
-            g_scaled = self._scaled(self.g_optimizer, g_loss)
+            # Replicas' gradients are summed: each contributes its share of the global mean.
+            d_scaled = self._scaled(self.d_optimizer, d_total / replicas)
+            g_scaled = self._scaled(self.g_optimizer, g_loss / replicas)
         d_vars = self.discriminator.trainable_variables
         d_grads = d_tape.gradient(d_scaled, d_vars)
         self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
-        if config.loss == "wgan":  # Arjovsky et al. 2017: keep the critic K-Lipschitz
-            for variable in d_vars:
-                variable.assign(tf.clip_by_value(variable, -config.clip_value, config.clip_value))
         if update_generator:
             g_vars = self.generator.trainable_variables
             g_grads = g_tape.gradient(g_scaled, g_vars)
             self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
-            if self.ema is not None:
-                self.ema.update()
         return d_loss, g_loss
 
     def sample(self, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
@@ -257,7 +305,15 @@ class GanTrainer:
         on_epoch: OnEpoch | None = None,
         previous_losses: list[LossRow] | None = None,
         on_checkpoint: OnCheckpoint | None = None,
+        quality: Quality | None = None,
+        on_quality: OnQuality | None = None,
     ) -> TrainResult:
+        """Train to ``config.epochs`` (or ``max_steps``), resuming from ``state_dir``.
+
+        With ``quality``, the sampling generator is scored every ``quick_eval_every_steps``
+        steps (or at each epoch end) and the best one is kept in ``state_dir/BEST_GENERATOR``
+        (see ``best_generator_path``): GAN quality often collapses late.
+        """
         config = self.config
         manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
         start_epoch = self.restore(state_dir)
@@ -267,6 +323,20 @@ class GanTrainer:
         steps_per_epoch = source.steps_per_epoch
         pending: list[LossRow] = []
         g_loss = float("nan")
+
+        def estimate() -> None:
+            if quality is None:
+                return
+            value = float(quality(self.sampling_generator))
+            step = int(self.step.numpy())
+            better = math.isfinite(value) and value < float(self.best_score.numpy())
+            if better:  # written before the checkpoint that records it as the best
+                with atomic_path(state_dir / BEST_GENERATOR) as tmp:
+                    keras.saving.save_model(self.sampling_generator, tmp)
+                self.best_score.assign(value)
+                self.best_step.assign(step)
+            if on_quality:
+                on_quality(step, value, better)
 
         def save() -> None:
             # Numbered by the checkpoint's save counter (restored with it): ckpt-1, ckpt-2, ...
@@ -311,6 +381,8 @@ class GanTrainer:
                 if len(pending) >= config.log_every_steps and on_losses:
                     on_losses(pending)
                     pending = []
+                if config.quick_eval_every_steps and step % config.quick_eval_every_steps == 0:
+                    estimate()
                 if config.max_steps and step >= config.max_steps:
                     stopped_early = int(self.epoch_step.numpy()) < steps_per_epoch
                     break
@@ -322,8 +394,12 @@ class GanTrainer:
                 on_losses(pending)
                 pending = []
             if stopped_early:  # max_steps mid-epoch: keep the position, the epoch isn't done
+                if not config.quick_eval_every_steps:
+                    estimate()
                 save()
                 break
+            if not config.quick_eval_every_steps:
+                estimate()
             self.epoch.assign(epoch + 1)
             self.epoch_step.assign(0)
             if on_epoch:
@@ -336,6 +412,8 @@ class GanTrainer:
             resumed_from_step=restored_step,
             precision=self.precision,
             losses=losses,
+            best_step=int(self.best_step.numpy()) if quality else None,
+            best_quality=float(self.best_score.numpy()) if quality else None,
         )
 
 
@@ -344,21 +422,29 @@ def image_trainer(
 ) -> GanTrainer:
     """Precision policy, seed, image models and DiffAugment from the config, then a trainer."""
     from ganops.models.builders import build_image_models
+    from ganops.training.distribute import resolve_strategy
     from ganops.training.precision import apply_precision
 
     apply_precision(config.precision)
     keras.utils.set_random_seed(config.seed)
-    generator, discriminator = build_image_models(config, image_shape, n_classes)
+    strategy = resolve_strategy(config.strategy)
     augment = None
     if config.diffaugment:
+        if strategy.num_replicas_in_sync > 1:
+            raise ConfigError(
+                "train.diffaugment is not supported with several replicas yet",
+                hint="set train.strategy: default, or train.diffaugment: ''",
+            )
         from ganops.training.diffaugment import diff_augment
 
         policies = tuple(p.strip() for p in config.diffaugment.split(",") if p.strip())
         augment = lambda x, noise: diff_augment(x, noise, policies)  # noqa: E731
-    return GanTrainer(
-        config,
-        generator,
-        discriminator,
-        augment=augment,
-        n_classes=n_classes if config.conditional else 0,
-    )
+    with strategy.scope():
+        generator, discriminator = build_image_models(config, image_shape, n_classes)
+        return GanTrainer(
+            config,
+            generator,
+            discriminator,
+            augment=augment,
+            n_classes=n_classes if config.conditional else 0,
+        )

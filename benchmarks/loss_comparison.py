@@ -1,0 +1,77 @@
+"""Each adversarial loss on Fashion-MNIST for the same wall-clock budget, scored by quick FID.
+
+Every loss gets the same seed, model (DCGAN), batch, precision and ``--seconds`` of training;
+then the quick FID (``ganops.evaluation.quick``) of its EMA generator on ``--samples`` images
+against as many training images, in pixel space (no classifier needed; lower is better). The
+CPU is shared, so steps done in the budget are printed beside each number.
+
+    python benchmarks/loss_comparison.py --seconds 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from ganops.environment import configure  # noqa: E402
+
+configure(ROOT)
+
+from ganops.config import TrainConfig  # noqa: E402
+from ganops.data.idx import read_split  # noqa: E402
+from ganops.data.pipeline import ImageBatches  # noqa: E402
+from ganops.evaluation.quick import QuickFid  # noqa: E402
+from ganops.training.trainer import image_trainer  # noqa: E402
+
+LOSSES = ("non_saturating", "minimax", "wgan", "wgan_gp", "hinge", "least_squares")
+# Settings from each loss's paper where they differ from the DCGAN defaults.
+EXTRA = {
+    "wgan": {"optimizer": "rmsprop", "g_learning_rate": 5e-5, "d_learning_rate": 5e-5},
+    "wgan_gp": {"beta_1": 0.0, "beta_2": 0.9, "g_learning_rate": 1e-4, "d_learning_rate": 1e-4},
+}
+
+
+def train_for(loss: str, seconds: float, images, batch_size: int) -> tuple[object, int]:
+    config = TrainConfig(loss=loss, batch_size=batch_size, **EXTRA.get(loss, {}))
+    trainer = image_trainer(config, images.shape[1:])
+    source = ImageBatches(images, batch_size, seed=0)
+    steps, epoch = 0, 0
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for batch in source(epoch):
+            trainer.train_step(batch, True)
+            steps += 1
+            if time.perf_counter() >= deadline:
+                break
+        epoch += 1
+    return trainer, steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--losses", default=",".join(LOSSES))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    images = read_split(ROOT / "data" / "fashion-mnist", "train")[0][..., None]
+    quick = QuickFid(images, classifier=None, n_samples=args.samples)
+    rows = []
+    for loss in args.losses.split(","):
+        trainer, steps = train_for(loss, args.seconds, images, args.batch_size)
+        value = quick(trainer.sampling_generator)
+        rows.append({"loss": loss, "steps": steps, quick.name: round(value, 2)})
+        print(f"{loss:16s} steps {steps:6d}  {quick.name} {value:10.2f}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The generator kept is the best by the quick metric, not the last; the quick FID itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from ganops.config import TrainConfig
+from ganops.data.idx import read_split
+from ganops.data.pipeline import ImageBatches
+from ganops.evaluation.quick import QuickFid
+from ganops.training.trainer import BEST_GENERATOR, image_trainer
+from tests.conftest import FIXTURES
+
+
+def images() -> np.ndarray:
+    return read_split(FIXTURES / "fashion-mnist", "train")[0][:64, ..., None]
+
+
+def config(**changes: object) -> TrainConfig:
+    values = {"batch_size": 32, "latent_dim": 8, "precision": "float32", "grid_size": 1}
+    return TrainConfig(**(values | changes))
+
+
+def test_best_by_quality_is_kept_and_survives_resume(tmp_path: Path) -> None:
+    scores = iter([3.0, 1.0, 2.0, 5.0])  # best at the 2nd estimate (epoch 2, step 4)
+    seen: dict[int, list] = {}
+    logged: list[tuple[int, float, bool]] = []
+
+    def quality(generator: keras.Model) -> float:
+        seen[len(seen) + 1] = generator.get_weights()
+        return next(scores)
+
+    def fit(epochs: int):
+        trainer = image_trainer(config(epochs=epochs), (28, 28, 1))
+        result = trainer.fit(
+            ImageBatches(images(), 32, 0),
+            tmp_path,
+            quality=quality,
+            on_quality=lambda *row: logged.append(row),
+        )
+        return trainer, result
+
+    _, first = fit(3)
+    assert (first.best_step, first.best_quality) == (4, 1.0)
+    _, resumed = fit(4)  # 5.0 at epoch 4 does not beat the restored best
+    assert (resumed.best_step, resumed.best_quality) == (4, 1.0)
+    assert [row[2] for row in logged] == [True, True, False, False]
+    best = keras.saving.load_model(tmp_path / BEST_GENERATOR).get_weights()
+    for a, b in zip(best, seen[2], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_quick_fid_ranks_a_trained_generator_against_noise() -> None:
+    real = read_split(FIXTURES / "fashion-mnist", "train")[0][..., None]
+    quick = QuickFid(real, classifier=None, n_samples=200)
+    assert quick.name == "quick_fid_pixels"
+    noise_like = keras.Sequential([keras.Input((4,)), keras.layers.Dense(784, activation="tanh")])
+    noise_like.add(keras.layers.Reshape((28, 28, 1)))
+    value = quick(noise_like)
+    assert np.isfinite(value) and value > 0
+    # Real images against themselves (same picks) are at distance ~0.
+    picks = np.linspace(0, len(real) - 1, 200).astype(int)
+    same = QuickFid(real[picks], classifier=None, n_samples=200)
+    assert quick.space(real[picks])[0].shape == (200, 196)
+    from ganops.evaluation.frechet import frechet_distance, gaussian_stats
+
+    assert frechet_distance(*gaussian_stats(quick.space(real[picks])[0]), *same.real_stats) < 1e-6
