@@ -10,11 +10,19 @@ n-gram JSD (``n = min(evaluate.n_samples, n_train)``); for BLEU and Self-BLEU th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ganops.data.text import Vocabulary, decode
-from ganops.evaluation.text_metrics import bleu, ngram_jsd, self_bleu, text_metrics
+from ganops.evaluation.text_metrics import (
+    bleu,
+    char_ngrams,
+    jsd,
+    ngram_jsd,
+    self_bleu,
+    text_metrics,
+)
 from ganops.noise import noise_from_seeds
 
 Sampler = Callable[[np.ndarray], np.ndarray]  # latent vectors -> (B, L, V) probabilities
@@ -55,3 +63,28 @@ def measure_texts(
     n = min(len(samples), len(train))
     metrics = text_metrics(list(samples[:n]), list(test), bleu_hypotheses=len(test))
     return metrics | real_floor(train, test, n, seed)
+
+
+class QuickTextJsd:
+    """The trainer's quick quality for text (keeps the best generator): 4-gram JSD of a few
+    hundred samples (fixed seeds) against as many evenly spaced training texts. Lower is
+    better; ranks checkpoints of one run, not runs."""
+
+    name = "quick_jsd_4"
+    first_seed = 10_000_000  # far from the evaluation and epoch-sample seeds
+
+    def __init__(self, train_texts: Sequence[str], vocabulary: Vocabulary, n: int = 500) -> None:
+        self.n = min(n, len(train_texts))
+        picks = np.linspace(0, len(train_texts) - 1, self.n).astype(int)
+        self.reference = char_ngrams([train_texts[i] for i in picks], 4)
+        self.vocabulary = vocabulary
+
+    def __call__(self, generator: Any) -> float:
+        samples = generate_texts(
+            lambda z: generator.predict_on_batch(z),
+            self.vocabulary,
+            self.n,
+            int(generator.input_shape[-1]),
+            self.first_seed,
+        )
+        return jsd(char_ngrams(samples, 4), self.reference)
