@@ -114,6 +114,9 @@ def test_image_folder_problems_through_the_cli(tmp_path: Path) -> None:
     assert '"files_skipped": 2' in tolerant.stdout
 
 
+TEXT_FILE = ("--params", "params-text.yaml", "--set", "data.dataset=text-file")
+
+
 @pytest.mark.parametrize(
     ("content", "extra", "expected"),
     [
@@ -130,7 +133,7 @@ def test_image_folder_problems_through_the_cli(tmp_path: Path) -> None:
 def test_bad_text_files_are_named(tmp_path: Path, content: bytes, extra, expected: str) -> None:
     path = tmp_path / "corpus.txt"
     path.write_bytes(content)
-    result = prepare(path, tmp_path / "out", "--set", "data.dataset=text-file", *extra)
+    result = prepare(path, tmp_path / "out", *TEXT_FILE, *extra)
     assert result.returncode == 2
     assert str(path) in result.stderr and expected in result.stderr
     assert "Traceback" not in result.stderr
@@ -143,8 +146,7 @@ def test_too_long_text_is_skipped_and_counted_below_the_threshold(tmp_path: Path
     result = prepare(
         path,
         tmp_path / "out",
-        "--set",
-        "data.dataset=text-file",
+        *TEXT_FILE,
         "--set",
         "text.too_long=skip",
         "--set",
