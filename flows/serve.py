@@ -23,6 +23,7 @@ from prefect import Flow, serve
 # Deployment name -> "module:flow function" in flows/: the one list of what is served.
 DEPLOYMENTS = {
     "image-gan": "image_gan:image_gan",
+    "text-gan": "text_gan:text_gan",
 }
 
 

@@ -33,6 +33,7 @@ from ganops.errors import ConfigError, DataError, GanopsError, TrainingError  # 
 from ganops.paths import inside  # noqa: E402
 from ganops.report import failure_markdown, summary_markdown  # noqa: E402
 from ganops.runspec import RunSpec  # noqa: E402
+from ganops.text_stages import SAMPLES_TEXT  # noqa: E402
 
 # The parameters file behind the form's defaults and each run: params.yaml unless whoever
 # serves the deployments chooses another (a team's file, or the tests' tiny one).
@@ -124,7 +125,7 @@ def summary(title: str, results: dict[str, Any], spec: RunSpec, config: Any) -> 
     return summary_markdown(
         title,
         results,
-        paths.evaluation / stages.SAMPLE_GRID,
+        paths.evaluation / (SAMPLES_TEXT if config.data.modality == "text" else stages.SAMPLE_GRID),
         links["tracking_uri"],
         os.environ.get("GANOPS_MLFLOW_UI_URL"),
         links["experiment_id"],

@@ -30,6 +30,12 @@ TINY_OVERRIDES = {
     "evaluate.batch_size": 128,
 }
 
+# The text pipeline on the fortunes fixture (827 entries), checked by the text metrics gate.
+TEXT_PARAMS = {
+    "data": {"dataset": "fortunes", "path": str(FIXTURES / "fortunes")},
+    "register": {"metric": "jsd_4", "lower_is_better": True},
+}
+
 
 @pytest.fixture
 def project_root() -> Path:

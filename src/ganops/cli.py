@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
         ("pipeline", "every stage above, in one process"),
     ):
         commands.add_parser(name, parents=[common], help=text)
-    sample = commands.add_parser("sample", help="sample images from a registered generator")
+    sample = commands.add_parser(
+        "sample", help="sample images (a PNG grid) or text (printed) from a registered generator"
+    )
     sample.add_argument("uri", help="e.g. models:/ganops-fashion-mnist@champion")
     sample.add_argument("-n", type=int, default=64, help="number of images")
     sample.add_argument("--seed", type=int, default=0, help="first seed")
@@ -96,7 +98,7 @@ def _run(args: argparse.Namespace) -> Any:
     return stages.STAGES[args.command](config, paths, root)
 
 
-def _sample(args: argparse.Namespace) -> dict[str, Any]:
+def _sample(args: argparse.Namespace) -> dict[str, Any] | None:
     from ganops.evaluation.pictures import save_grid
     from ganops.sampling import load_generator
 
@@ -104,6 +106,9 @@ def _sample(args: argparse.Namespace) -> dict[str, Any]:
         raise GanopsError(f"-n must be at least 1 (got {args.n})")
     generator = load_generator(args.uri)
     images = generator.sample(args.n, args.seed)
+    if images.dtype == object:  # a text generator: one string per seed, printed
+        print("\n".join(str(text) for text in images.ravel()))
+        return None
     path = save_grid(images * 2.0 - 1.0, Path(args.output))
     return {"uri": args.uri, "images": len(images), "output": str(path)}
 

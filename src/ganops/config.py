@@ -26,6 +26,11 @@ class Strict(BaseModel):
 class Dataset(StrEnum):
     fashion_mnist = "fashion-mnist"
     image_folder = "image-folder"
+    fortunes = "fortunes"  # text: a fortunes-style folder (`%` entries)
+    text_file = "text-file"  # text: one UTF-8 file, one sample per line or text.separator
+
+
+TEXT_DATASETS = frozenset({"fortunes", "text-file"})
 
 
 # Square image sizes the generators can produce (stride-2 steps from 7x7 or 8x8).
@@ -79,10 +84,24 @@ class GateMetric(StrEnum):
     fid_pixels = "fid_pixels"
     fid_inception = "fid_inception"
     kid_inception = "kid_inception"
+    # text (data.dataset fortunes | text-file)
+    jsd_1 = "jsd_1"
+    jsd_2 = "jsd_2"
+    jsd_3 = "jsd_3"
+    jsd_4 = "jsd_4"
+    bleu_2 = "bleu_2"
+    bleu_4 = "bleu_4"
+    self_bleu_2 = "self_bleu_2"
+    self_bleu_4 = "self_bleu_4"
 
 
 HIGHER_IS_BETTER = frozenset(
     {"precision_domain", "recall_domain", "class_entropy", "classes_seen", "classifier_score"}
+)
+# Text: BLEU is a quality (higher is better); JSD and Self-BLEU are lower-is-better.
+HIGHER_IS_BETTER = HIGHER_IS_BETTER | {"bleu_2", "bleu_4"}
+TEXT_GATE_METRICS = frozenset(
+    {"jsd_1", "jsd_2", "jsd_3", "jsd_4", "bleu_2", "bleu_4", "self_bleu_2", "self_bleu_4"}
 )
 
 
@@ -102,12 +121,17 @@ class DataConfig(Strict):
     )
     resize: bool = Field(False, description="image-folder: resize other sizes instead of skipping.")
     max_bad_fraction: float = Field(
-        0.01, ge=0, le=1, description="image-folder: share of unusable files tolerated (skipped)."
+        0.01, ge=0, le=1, description="image-folder, text: share of unusable samples tolerated."
     )
     test_fraction: float = Field(
-        0.1, gt=0, lt=1, description="image-folder: share held out as test images."
+        0.1, gt=0, lt=1, description="image-folder, text: share held out (test split)."
     )
-    split_seed: int = Field(0, ge=0, description="image-folder: seed of the train/test split.")
+    split_seed: int = Field(0, ge=0, description="image-folder, text: seed of the split.")
+
+    @property
+    def modality(self) -> str:
+        """image | text, from the dataset (one switch, so they can never disagree)."""
+        return "text" if self.dataset in TEXT_DATASETS else "image"
 
     @model_validator(mode="after")
     def _image_shape_is_makeable(self) -> DataConfig:
@@ -169,6 +193,36 @@ class ImprovedConfig(Strict):
         description="Weight of sum ||theta - mean of past theta||^2 in each player's loss. "
         "0 = off.",
     )
+
+
+class TooLong(StrEnum):
+    truncate = "truncate"
+    skip = "skip"
+
+
+class TextConfig(Strict):
+    """Text datasets (data.dataset fortunes | text-file) and the char-level text GAN."""
+
+    separator: str = Field(
+        "auto",
+        min_length=1,
+        description="auto (fortunes `%` entries in a folder, lines in a file), newline, "
+        "or a string between samples (a line holding only it, else anywhere).",
+    )
+    max_length: int = Field(32, ge=2, le=1024, description="Characters per sample (padded).")
+    vocab_size: int = Field(
+        96, ge=3, le=4096, description="Characters kept (most frequent in train) + pad + unknown."
+    )
+    too_long: TooLong = Field(
+        TooLong.truncate,
+        description="Longer samples: truncate (counted), or skip (counted; stop past "
+        "data.max_bad_fraction).",
+    )
+    exclude: list[str] = Field(
+        ["ethnic", "men-women", "politics"], description="Files of a text folder left out."
+    )
+    model_dim: int = Field(512, ge=8, le=4096, description="Channels of the 1-D conv GAN.")
+    residual_blocks: int = Field(5, ge=1, le=32, description="Residual blocks in G and D.")
 
 
 class TrainConfig(Strict):
@@ -311,6 +365,7 @@ class Config(Strict):
     classifier: ClassifierConfig = ClassifierConfig()
     register: RegisterConfig = RegisterConfig()
     tracking: TrackingConfig = TrackingConfig()
+    text: TextConfig = TextConfig()
 
     @model_validator(mode="after")
     def _batch_fits_data(self) -> Config:
@@ -328,6 +383,25 @@ class Config(Strict):
             raise ValueError(
                 f"register.lower_is_better must be {wanted} "
                 f"for register.metric {self.register.metric!r}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _gate_fits_modality(self) -> Config:
+        is_text, metric = self.data.modality == "text", str(self.register.metric)
+        if is_text != (metric in TEXT_GATE_METRICS):
+            allowed = sorted(
+                TEXT_GATE_METRICS if is_text else {m.value for m in GateMetric} - TEXT_GATE_METRICS
+            )
+            raise ValueError(
+                f"register.metric {metric!r} does not measure "
+                f"{self.data.modality} samples (data.dataset {str(self.data.dataset)!r}); "
+                f"allowed: {', '.join(allowed)}"
+            )
+        if is_text and (self.train.conditional or self.train.diffaugment):
+            raise ValueError(
+                "train.conditional and train.diffaugment are for images; text data has no "
+                "labels and DiffAugment's shifts and colours mean nothing for one-hot text"
             )
         return self
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, Field, create_model
 from pydantic.fields import FieldInfo
 
 from ganops.config import IMAGE_SIZES, Config
@@ -31,23 +31,32 @@ INT_CHOICES: dict[str, tuple[int, ...]] = {
 
 def _with_default(field: FieldInfo, default: Any) -> FieldInfo:
     """A copy of ``field`` (description, bounds, enum type) with another default."""
-    copied = FieldInfo.merge_field_infos(field, default=default)
-    return copied
+    return FieldInfo.merge_field_infos(field, default=default)
 
 
-def section_form(section: str, values: dict[str, Any]) -> type[BaseModel]:
-    """The form model of one config section, defaulting to ``values`` (from params.yaml)."""
-    schema: type[BaseModel] = Config.model_fields[section].annotation  # type: ignore[assignment]
+def section_form(
+    section: str, values: dict[str, Any], schema: type[BaseModel] | None = None
+) -> type[BaseModel]:
+    """The form model of one config section (``schema``: a nested part of one, such as
+    ``train.improved``), defaulting to ``values`` (from params.yaml)."""
+    if schema is None:
+        schema = Config.model_fields[section].annotation  # type: ignore[assignment]
+    assert schema is not None
     fields: dict[str, Any] = {}
     for name, field in schema.model_fields.items():
         annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            nested = section_form(f"{section}.{name}", values.get(name) or {}, annotation)
+            fields[name] = (nested, Field(default=nested(), description=field.description))
+            continue
         choices = INT_CHOICES.get(f"{section}.{name}")
         if choices:
             annotation = Literal[choices]  # type: ignore[valid-type]
         default = values.get(name, field.default)
         fields[name] = (annotation, _with_default(field, default))
     # Subclassing the section keeps its validators and its "no unknown keys" rule.
-    return create_model(f"{section.title()}Parameters", __base__=schema, **fields)
+    title = "".join(part.title() for part in section.split("."))
+    return create_model(f"{title}Parameters", __base__=schema, **fields)
 
 
 def read_params(params_file: Path) -> dict[str, Any]:
@@ -72,13 +81,25 @@ def form_overrides(**sections: BaseModel | None) -> dict[str, Any]:
     for section, form in sections.items():
         if form is None:
             continue
-        defaults = type(form)().model_dump(mode="json")
-        for key, value in form.model_dump(mode="json").items():
-            if value != defaults.get(key):
-                overrides[f"{section}.{key}"] = value
+        defaults = _dotted(type(form)().model_dump(mode="json"), section)
+        changed = _dotted(form.model_dump(mode="json"), section)
+        overrides |= {key: value for key, value in changed.items() if value != defaults.get(key)}
     return overrides
 
 
-def run_label(config: Config, model: str = "dcgan") -> str:
+def _dotted(tree: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """{"a": {"b": 1}} -> {"prefix.a.b": 1}: nested sections become dotted keys."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat |= _dotted(value, f"{prefix}.{key}")
+        else:
+            flat[f"{prefix}.{key}"] = value
+    return flat
+
+
+def run_label(config: Config) -> str:
     """What a run is, for flow-run and MLflow run names: dataset, model, loss."""
+    text = config.data.modality == "text"
+    model = "char-resnet" if text else str(config.train.architecture)
     return f"{config.data.dataset}-{model}-{config.train.loss}"

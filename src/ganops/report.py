@@ -46,6 +46,19 @@ def picture_markdown(path: Path, alt: str = "samples") -> str:
     return f"![{alt}](data:image/png;base64,{encoded})"
 
 
+def text_samples_markdown(path: Path, limit: int = 20) -> str:
+    """The first ``limit`` generated lines as a code block (a text model's "picture")."""
+    if not path.is_file():
+        return f"*(no samples at `{path}`)*"
+    lines = path.read_text("utf-8").splitlines()[:limit]
+    return "\n".join(["```text", *lines, "```"])
+
+
+def samples_markdown(path: Path) -> str:
+    """Generated samples as the UI shows them: an inlined picture, or lines of text."""
+    return text_samples_markdown(path) if path.suffix == ".txt" else picture_markdown(path)
+
+
 def mlflow_ui_base(tracking_uri: str, ui_url: str | None) -> str | None:
     """Where a person can open the MLflow UI: an explicit URL, else an http tracking URI."""
     if ui_url:
@@ -64,13 +77,13 @@ def run_link(ui_base: str | None, experiment_id: str | None, run_id: str) -> str
 def summary_markdown(
     title: str,
     results: dict[str, dict[str, Any]],
-    picture: Path,
+    samples: Path,
     tracking_uri: str,
     ui_url: str | None = None,
     experiment_id: str | None = None,
     aliases: list[str] | None = None,
 ) -> str:
-    """Markdown: metrics with floors, sample picture, MLflow run link, version and aliases."""
+    """Markdown: metrics with floors, samples (picture or text), MLflow run, version, aliases."""
     train = results.get("train", {})
     registration = results.get("register", {})
     run_id = registration.get("run_id") or train.get("run_id", "?")
@@ -98,7 +111,7 @@ def summary_markdown(
         )
     if results.get("evaluate"):
         lines += ["", "## Metrics", "", metrics_table(results["evaluate"])]
-    lines += ["", "## Samples", "", picture_markdown(picture)]
+    lines += ["", "## Samples", "", samples_markdown(samples)]
     return "\n".join(lines) + "\n"
 
 

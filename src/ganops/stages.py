@@ -27,6 +27,10 @@ CLASS_GRID = "per_class.png"
 
 def prepare(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Raw files under ``data/`` -> ``prepared/{train,test}.npz`` and ``summary.json``."""
+    if config.data.modality == "text":
+        from ganops.data.text_prepare import prepare_text
+
+        return prepare_text(config, project_root, paths.prepared)
     from ganops.data.prepare import prepare_images
 
     return prepare_images(config.data, project_root, paths.prepared)
@@ -54,6 +58,10 @@ def train(
     config: Config, paths: RunPaths, project_root: Path, run_name: str | None = None
 ) -> dict[str, Any]:
     """Train the GAN; log losses and epoch grids to the pipeline's MLflow run."""
+    if config.data.modality == "text":
+        from ganops.text_stages import train_text
+
+        return train_text(config, paths, project_root, run_name)
     import keras
     import mlflow
 
@@ -208,6 +216,11 @@ class _keras_atomic:
 
 def classifier(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Train the domain classifier of the evaluation metrics (cached per data version)."""
+    if config.data.modality == "text":  # text metrics need no learned feature space
+        paths.classifier.mkdir(parents=True, exist_ok=True)
+        note = {"used": False, "reason": "text is measured on n-grams and BLEU"}
+        write_text_atomic(paths.classifier / "summary.json", json.dumps(note, indent=2))
+        return note
     from ganops.evaluation.classifier import ensure_classifier
     from ganops.evaluation.reference import cache_dir
 
@@ -219,6 +232,10 @@ def classifier(config: Config, paths: RunPaths, project_root: Path) -> dict[str,
 def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Sample the generator and compare with the real test images; write ``metrics.json``
     and the pictures (sample grid, latent interpolation, per-class grid if conditional)."""
+    if config.data.modality == "text":
+        from ganops.text_stages import evaluate_text
+
+        return evaluate_text(config, paths, project_root)
     from ganops.data.prepare import load_split
     from ganops.evaluation.classifier import load_classifier
     from ganops.evaluation.conditioning import is_conditional

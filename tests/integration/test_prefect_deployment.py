@@ -15,9 +15,11 @@ from tests.conftest import PROJECT_ROOT, venv_bin
 pytestmark = pytest.mark.integration
 
 
-def trigger_runs(env: dict, runs: list[dict], timeout: float = 900) -> list[dict]:
+def trigger_runs(
+    env: dict, runs: list[dict], timeout: float = 900, deployment: str = "image-gan/image-gan"
+) -> list[dict]:
     """Create the runs at once through the API (as the UI's Run button does), wait, report."""
-    spec = {"deployment": "image-gan/image-gan", "runs": runs, "timeout": timeout}
+    spec = {"deployment": deployment, "runs": runs, "timeout": timeout}
     result = subprocess.run(
         [venv_bin("python"), str(PROJECT_ROOT / "tests" / "prefect_runs.py"), json.dumps(spec)],
         env=env,

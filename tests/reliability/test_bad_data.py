@@ -4,6 +4,7 @@ left that a later stage could mistake for valid."""
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,47 @@ def test_image_folder_problems_through_the_cli(tmp_path: Path) -> None:
     )
     assert tolerant.returncode == 0, tolerant.stderr
     assert '"files_skipped": 2' in tolerant.stdout
+
+
+TEXT_FILE = ("--params", "params-text.yaml", "--set", "data.dataset=text-file")
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "expected"),
+    [
+        (b"", (), "no text samples in this file"),
+        ("caf\u00e9 au lait\n".encode("latin-1"), (), "not UTF-8 text (byte 3"),
+        (
+            b"short\n" + b"x" * 40 + b"\nfine\n",
+            ("--set", "text.too_long=skip"),
+            "1 of 3 text samples are longer than 32",
+        ),
+    ],
+    ids=["empty", "not-utf8", "too-long"],
+)
+def test_bad_text_files_are_named(tmp_path: Path, content: bytes, extra, expected: str) -> None:
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(content)
+    result = prepare(path, tmp_path / "out", *TEXT_FILE, *extra)
+    assert result.returncode == 2
+    assert str(path) in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "prepared" / "summary.json").exists()
+
+
+def test_too_long_text_is_skipped_and_counted_below_the_threshold(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.txt"
+    path.write_text("".join(f"line {i}\n" for i in range(20)) + "y" * 50 + "\n")
+    result = prepare(
+        path,
+        tmp_path / "out",
+        *TEXT_FILE,
+        "--set",
+        "text.too_long=skip",
+        "--set",
+        "data.max_bad_fraction=0.1",
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["samples_skipped"] == 1 and summary["n_train"] + summary["n_test"] == 20
+    assert summary["skipped"] == [f"{path}:21"]

@@ -78,3 +78,17 @@ def test_run_label_names_dataset_model_and_loss() -> None:
 
 def test_a_flow_can_expose_other_sections() -> None:
     assert list(form_models(PROJECT_ROOT / "params.yaml", ("train",))) == ["train"]
+
+
+def test_nested_settings_are_a_nested_form_and_become_dotted_overrides(forms: dict) -> None:
+    train = forms["train"](improved={"label_smoothing": 0.1})
+    assert form_overrides(train=train) == {"train.improved.label_smoothing": 0.1}
+    config = load_config(PROJECT_ROOT / "params.yaml", form_overrides(train=train))
+    assert config.train.improved.label_smoothing == 0.1
+    with pytest.raises(ValidationError):  # nested bounds are enforced by the form too
+        forms["train"](improved={"label_smoothing": 0.9})
+
+
+def test_text_label_names_the_text_model() -> None:
+    config = load_config(PROJECT_ROOT / "params-text.yaml")
+    assert run_label(config) == "fortunes-char-resnet-wgan_gp"

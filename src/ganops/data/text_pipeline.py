@@ -1,0 +1,38 @@
+"""``tf.data`` input for text: int32 character indices -> one-hot float32 (B, L, V) batches,
+the form the critic compares with the generator's per-position softmax."""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from ganops.errors import ConfigError
+
+
+class TextBatches:
+    """The trainer's batch source for text: ``source(epoch)`` is that epoch's dataset.
+
+    The order depends only on (seed, epoch), so a resumed epoch sees the same batches.
+    """
+
+    def __init__(self, tokens: np.ndarray, vocab_size: int, batch_size: int, seed: int) -> None:
+        if batch_size > len(tokens):
+            raise ConfigError(
+                f"train.batch_size ({batch_size}) is larger than the training set "
+                f"({len(tokens)} text samples)"
+            )
+        self.tokens = tokens.astype(np.int32)
+        self.vocab_size = vocab_size
+        self.batch_size = batch_size
+        self.seed = seed
+        self.steps_per_epoch = len(tokens) // batch_size
+
+    def __call__(self, epoch: int) -> tf.data.Dataset:
+        dataset = tf.data.Dataset.from_tensor_slices(self.tokens)
+        dataset = dataset.shuffle(len(self.tokens), seed=self.seed + epoch)
+        dataset = dataset.batch(self.batch_size, drop_remainder=True)
+        dataset = dataset.map(
+            lambda batch: tf.one_hot(batch, self.vocab_size, dtype=tf.float32),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
+        return dataset.prefetch(tf.data.AUTOTUNE)
