@@ -55,6 +55,12 @@ def mlflow_uri(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     # mlflow.set_registry_uri() exports MLFLOW_REGISTRY_URI for child processes: pin it too,
     # or an in-process test would leave its own store behind for the next test's children.
     monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)
+    # In this process too: an earlier test's mlflow.set_tracking_uri() would otherwise win
+    # over the variables above for in-process clients (mlflow.pyfunc.load_model, ...).
+    import mlflow
+
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
     return uri
 
 

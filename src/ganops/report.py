@@ -107,12 +107,18 @@ def summary_markdown(
         )
         lines.append(
             f"- **Training**: {train.get('epochs')} epochs, {train.get('steps')} steps, "
-            f"{train.get('images_per_second')} img/s, precision {train.get('precision')}" + resumed
+            f"{_rate(train)}, precision {train.get('precision')}" + resumed
         )
     if results.get("evaluate"):
         lines += ["", "## Metrics", "", metrics_table(results["evaluate"])]
     lines += ["", "## Samples", "", samples_markdown(samples)]
     return "\n".join(lines) + "\n"
+
+
+def _rate(train: dict[str, Any]) -> str:
+    if "samples_per_second" in train:
+        return f"{train['samples_per_second']} samples/s"
+    return f"{train.get('images_per_second')} img/s"
 
 
 def failure_markdown(title: str, stage: str, error: BaseException) -> str:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +41,6 @@ def _prepared_summary(paths: RunPaths) -> dict[str, Any]:
     return json.loads(summary_path.read_text())
 
 
-def _reset_stale_state(state_dir: Path, fingerprint: str) -> bool:
-    """Keep checkpoints only if they were made with the same data and train settings."""
-    marker = state_dir / "fingerprint.txt"
-    if state_dir.exists() and (not marker.is_file() or marker.read_text() != fingerprint):
-        shutil.rmtree(state_dir)
-    resumed = state_dir.exists()
-    state_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(marker, fingerprint)
-    return resumed
-
-
 def train(
     config: Config, paths: RunPaths, project_root: Path, run_name: str | None = None
 ) -> dict[str, Any]:
@@ -62,17 +49,13 @@ def train(
         from ganops.text_stages import train_text
 
         return train_text(config, paths, project_root, run_name)
-    import keras
-    import mlflow
-
     from ganops.data.pipeline import ImageBatches
     from ganops.data.prepare import load_split
-    from ganops.evaluation.pictures import save_grid, save_loss_plot
+    from ganops.evaluation.pictures import save_grid
+    from ganops.forms import run_label
     from ganops.tracking.registry import log_generator
-    from ganops.tracking.resilient import ResilientSender
-    from ganops.tracking.runs import continue_run, log_metrics, start_pipeline_run
-    from ganops.training.loss_log import read_losses, write_losses
-    from ganops.training.trainer import BEST_GENERATOR, image_trainer
+    from ganops.train_run import TrainingJob, open_training_run, train_and_log
+    from ganops.training.trainer import image_trainer
 
     summary = _prepared_summary(paths)
     image_shape = tuple(summary["image_shape"])
@@ -82,104 +65,33 @@ def train(
             f"({summary['n_train']} images)",
             hint="lower train.batch_size or use more data",
         )
-    state = paths.train_state
-    resumed = _reset_stale_state(state, config.fingerprint("data", "train"))
-    run_name = run_name or f"{config.data.dataset}-dcgan-{config.train.loss}"
-    run_id = start_pipeline_run(config, project_root, state / "run.json", run_name)
+    run_id, resumed = open_training_run(
+        config, paths, project_root, ("data", "train"), run_name or run_label(config)
+    )
     train_split = load_split(paths.prepared / "train.npz")
     n_classes = int(summary.get("n_classes", 0)) if config.train.conditional else 0
-    source = ImageBatches(
-        train_split.images,
-        config.train.batch_size,
-        config.train.seed,
-        labels=train_split.labels if n_classes else None,
-    )
 
-    with continue_run(config, project_root, run_id) as client:
-        # If the tracking server goes away mid-run, training goes on: rows wait in memory
-        # (and are on disk in train_state/losses.tsv) and are sent when it is back.
-        on_losses = ResilientSender(
-            lambda rows: log_metrics(client, run_id, rows, ["d_loss", "g_loss"]), "loss"
-        )
-        send_grids = ResilientSender(
-            lambda rows: [client.log_artifact(run_id, row["path"], "samples") for row in rows],
-            "sample-grid",
-        )
-
-        def on_epoch(epoch: int, grid: Any, losses: list[dict]) -> None:
-            grid_path = save_grid(
-                grid, paths.samples / f"epoch_{epoch:03d}.png", columns=config.train.grid_size
-            )
-            write_losses(state / "losses.tsv", losses)
-            send_grids([{"path": str(grid_path)}])
-
-        quality = _quick_quality(config, paths, train_split.images, n_classes)
-        send_quality = ResilientSender(
-            lambda rows: log_metrics(client, run_id, rows, [quality.name]), "quick-quality"
-        )
-        trainer = image_trainer(config.train, image_shape, n_classes)
-        started = time.perf_counter()
-        result = trainer.fit(
-            source,
-            state,
-            on_losses,
-            on_epoch,
-            previous_losses=read_losses(state / "losses.tsv"),
-            on_checkpoint=lambda losses: write_losses(state / "losses.tsv", losses),
-            quality=quality,
-            on_quality=(
-                (lambda step, value, best: send_quality([{"step": step, quality.name: value}]))
-                if quality
-                else None
+    def make_job() -> TrainingJob:
+        return TrainingJob(
+            # The quick metric first: it may load the classifier before the GAN is built.
+            quality=_quick_quality(config, paths, train_split.images, n_classes),
+            trainer=image_trainer(config.train, image_shape, n_classes),
+            source=ImageBatches(
+                train_split.images,
+                config.train.batch_size,
+                config.train.seed,
+                labels=train_split.labels if n_classes else None,
             ),
-        )
-        seconds = time.perf_counter() - started
-
-        paths.model_dir.mkdir(parents=True, exist_ok=True)
-        best = state / BEST_GENERATOR
-        with _keras_atomic(paths.generator) as tmp:
-            if quality is not None and best.is_file():  # the best by the quick metric
-                shutil.copyfile(best, tmp)
-            else:
-                keras.saving.save_model(trainer.sampling_generator, tmp)
-        write_losses(paths.losses, result.losses)
-        plot = save_loss_plot(result.losses, paths.root / "plots" / "losses.png")
-        for sender in (on_losses, send_grids, send_quality):
-            sender.close(str(paths.root))
-        client.log_artifact(run_id, str(plot), "plots")
-        client.log_artifact(run_id, str(paths.losses), "plots")
-        trained_steps = result.steps - result.resumed_from_step  # in this attempt
-        train_summary = {
-            "run_id": run_id,
-            "image_shape": list(image_shape),
-            "latent_dim": config.train.latent_dim,
-            "steps": result.steps,
-            "epochs": result.epochs,
-            "resumed": resumed,
-            "resumed_from_epoch": result.resumed_from_epoch,
-            "precision": result.precision,
-            "best_step": result.best_step,
-            "best_quality": result.best_quality,
-            "seconds": round(seconds, 2),
-            "images_per_second": round(trained_steps * config.train.batch_size / seconds, 1)
-            if seconds
-            else None,
-        }
-        mlflow.start_run(run_id=run_id)
-        try:
-            train_summary["model_uri"] = log_generator(
+            write_samples=lambda epoch, grid: save_grid(
+                grid, paths.samples / f"epoch_{epoch:03d}.png", columns=config.train.grid_size
+            ),
+            log_model=lambda: log_generator(
                 paths.generator, image_shape, conditional=bool(n_classes)
-            )
-            mlflow.log_metrics(
-                {
-                    "train_seconds": seconds,
-                    "train_images_per_second": train_summary["images_per_second"] or 0,
-                }
-            )
-        finally:
-            mlflow.end_run()
-        write_text_atomic(paths.run_info, json.dumps(train_summary, indent=2))
-    return train_summary
+            ),
+            summary={"image_shape": list(image_shape)},
+        )
+
+    return train_and_log(config, paths, project_root, run_id, resumed, make_job)
 
 
 def _quick_quality(config: Config, paths: RunPaths, train_images: Any, n_classes: int) -> Any:
@@ -194,24 +106,6 @@ def _quick_quality(config: Config, paths: RunPaths, train_images: Any, n_classes
     if (paths.classifier / "summary.json").is_file():
         classifier = load_classifier(paths.classifier)
     return QuickFid(train_images, classifier, config.train.quick_eval_samples, n_classes)
-
-
-class _keras_atomic:
-    """Keras insists on a ``.keras`` suffix, so the temporary file keeps it."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        self.tmp = target.with_name(f".{target.stem}.partial.keras")
-
-    def __enter__(self) -> Path:
-        self.tmp.unlink(missing_ok=True)
-        return self.tmp
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        if exc_type is None:
-            self.tmp.replace(self.target)
-        else:
-            self.tmp.unlink(missing_ok=True)
 
 
 def classifier(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
