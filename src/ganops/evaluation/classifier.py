@@ -37,7 +37,7 @@ def has_labels(labels: np.ndarray | None) -> bool:
     return labels is not None and labels.size > 0 and bool((labels >= 0).all())
 
 
-def build_classifier(image_shape: tuple[int, ...], n_classes: int, config: ClassifierConfig):
+def build_classifier(image_shape: tuple[int, ...], n_classes: int, config: ClassifierConfig) -> Any:
     import keras
     from keras import layers
 
@@ -127,7 +127,10 @@ def train_classifier(
 
 
 def classifier_key(
-    train_images: np.ndarray, train_labels: np.ndarray, test_images: np.ndarray, config
+    train_images: np.ndarray,
+    train_labels: np.ndarray,
+    test_images: np.ndarray,
+    config: ClassifierConfig,
 ) -> str:
     return make_key(
         ARCHITECTURE,

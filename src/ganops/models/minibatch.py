@@ -13,6 +13,8 @@ and return the input's dtype.
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 from keras import layers, ops
 
@@ -27,7 +29,7 @@ class MinibatchStdDev(layers.Layer):
         super().__init__(**kwargs)
         self.epsilon = epsilon
 
-    def call(self, inputs):
+    def call(self, inputs: Any) -> Any:
         x = ops.cast(inputs, "float32")
         variance = ops.mean(ops.square(x - ops.mean(x, axis=0, keepdims=True)), axis=0)
         std = ops.mean(ops.sqrt(variance + self.epsilon))
@@ -35,7 +37,7 @@ class MinibatchStdDev(layers.Layer):
         channel = ops.ones((shape[0], shape[1], shape[2], 1), "float32") * std
         return ops.cast(ops.concatenate([x, channel], axis=-1), inputs.dtype)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         *rest, channels = input_shape
         return (*rest, None if channels is None else channels + 1)
 
@@ -55,7 +57,7 @@ class MinibatchDiscrimination(layers.Layer):
         self.kernels = kernels
         self.kernel_dim = kernel_dim
 
-    def build(self, input_shape) -> None:
+    def build(self, input_shape: tuple) -> None:
         self.projection = self.add_weight(
             shape=(input_shape[-1], self.kernels * self.kernel_dim),
             initializer=keras.initializers.RandomNormal(stddev=0.02),
@@ -63,7 +65,7 @@ class MinibatchDiscrimination(layers.Layer):
             name="projection",
         )
 
-    def call(self, inputs):
+    def call(self, inputs: Any) -> Any:
         x = ops.cast(inputs, "float32")
         m = ops.reshape(
             ops.matmul(x, ops.cast(self.projection, "float32")), (-1, self.kernels, self.kernel_dim)
@@ -72,7 +74,7 @@ class MinibatchDiscrimination(layers.Layer):
         closeness = ops.sum(ops.exp(-distances), axis=1)  # (B, K)
         return ops.cast(ops.concatenate([x, closeness], axis=-1), inputs.dtype)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
         *rest, features = input_shape
         return (*rest, None if features is None else features + self.kernels)
 
