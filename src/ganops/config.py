@@ -231,6 +231,12 @@ class TrainConfig(Strict):
     max_steps: int = Field(
         0, ge=0, description="Stop after this many training steps (batches; 0 = all epochs)."
     )
+    max_seconds: float = Field(
+        0,
+        ge=0,
+        description="Stop after this many seconds of training, counted across resumes "
+        "(wall clock, tracing and checkpoints included; 0 = no limit).",
+    )
     batch_size: int = Field(256, ge=1, le=65_536, description="Images per step.")
     latent_dim: int = Field(100, ge=1, le=4096, description="Size of the noise vector z.")
     loss: Loss = Field(Loss.non_saturating, description="Adversarial loss.")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,8 @@ class GanTrainer:
         # Best quick-quality estimate so far; its generator is in state_dir/BEST_GENERATOR.
         self.best_score = tf.Variable(np.inf, dtype=tf.float64, trainable=False, name="best")
         self.best_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="best_step")
+        # Wall-clock seconds trained so far, checkpointed so train.max_seconds spans resumes.
+        self.trained_seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False, name="seconds")
         tracked = (
             {"ema_generator": self.ema.model, "ema_updates": self.ema.updates} if self.ema else {}
         )
@@ -154,6 +157,7 @@ class GanTrainer:
             epoch_step=self.epoch_step,
             best_score=self.best_score,
             best_step=self.best_step,
+            trained_seconds=self.trained_seconds,
             # Keras keeps dropout's RNG in SeedGenerator states that the layers do not expose
             # to tf.train.Checkpoint; without them a resumed run draws different masks.
             layer_rng=_seed_states(generator) + _seed_states(discriminator),
@@ -321,7 +325,8 @@ class GanTrainer:
         quality: Quality | None = None,
         on_quality: OnQuality | None = None,
     ) -> TrainResult:
-        """Train to ``config.epochs`` (or ``max_steps``), resuming from ``state_dir``.
+        """Train to ``config.epochs`` (or ``max_steps`` / ``max_seconds``), resuming from
+        ``state_dir``.
 
         With ``quality``, the sampling generator is scored every ``quick_eval_every_steps``
         steps (or at each epoch end) and the best one is kept in ``state_dir/BEST_GENERATOR``
@@ -351,14 +356,20 @@ class GanTrainer:
             if on_quality:
                 on_quality(step, value, better)
 
+        def budget_spent() -> bool:
+            if config.max_steps and int(self.step.numpy()) >= config.max_steps:
+                return True
+            return 0 < config.max_seconds <= float(self.trained_seconds.numpy())
+
         def save() -> None:
             # Numbered by the checkpoint's save counter (restored with it): ckpt-1, ckpt-2, ...
             manager.save()
             if on_checkpoint:
                 on_checkpoint(losses)
 
+        clock = time.perf_counter()
         for epoch in range(start_epoch, config.epochs):
-            if config.max_steps and int(self.step.numpy()) >= config.max_steps:
+            if budget_spent():
                 break
             done = int(self.epoch_step.numpy())
             # Same (seed, epoch) order as the interrupted try; skip what it already trained.
@@ -396,7 +407,10 @@ class GanTrainer:
                     pending = []
                 if config.quick_eval_every_steps and step % config.quick_eval_every_steps == 0:
                     estimate()
-                if config.max_steps and step >= config.max_steps:
+                now = time.perf_counter()
+                self.trained_seconds.assign_add(now - clock)
+                clock = now
+                if budget_spent():
                     stopped_early = int(self.epoch_step.numpy()) < steps_per_epoch
                     break
                 every = config.checkpoint_every_steps
@@ -406,7 +420,7 @@ class GanTrainer:
             if pending and on_losses:
                 on_losses(pending)
                 pending = []
-            if stopped_early:  # max_steps mid-epoch: keep the position, the epoch isn't done
+            if stopped_early:  # budget spent mid-epoch: keep the position, the epoch isn't done
                 if not config.quick_eval_every_steps:
                     estimate()
                 save()

@@ -90,6 +90,23 @@ def test_max_steps_stops_early(images: np.ndarray, tmp_path: Path) -> None:
     assert result.steps == 3
 
 
+def test_max_seconds_stops_mid_epoch_and_the_budget_spans_resumes(
+    images: np.ndarray, tmp_path: Path
+) -> None:
+    # The first step (tracing included) takes far longer than a millisecond.
+    config = small_config(epochs=3, max_seconds=0.001)
+    first = image_trainer(config, (28, 28, 1)).fit(batches(images), tmp_path)
+    assert first.steps == 1 and first.epochs == 0, "stopped after one step, mid-epoch"
+    # Rerun with the same budget: it is already spent, so no step is trained.
+    again = image_trainer(config, (28, 28, 1)).fit(batches(images), tmp_path)
+    assert again.steps == 1 and again.resumed_from_step == 1
+    # A larger budget continues from the checkpointed position and clock.
+    more = image_trainer(small_config(epochs=3, max_seconds=3600), (28, 28, 1))
+    finished = more.fit(batches(images), tmp_path)
+    assert finished.steps == 12 and finished.epochs == 3
+    assert float(more.trained_seconds.numpy()) > 0
+
+
 def test_diverging_loss_names_the_step(images: np.ndarray, tmp_path: Path) -> None:
     trainer = image_trainer(small_config(), (28, 28, 1))
     trainer.d_loss_fn = lambda real, fake: np.float32(np.nan) + 0 * real[0, 0]
