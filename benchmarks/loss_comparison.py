@@ -1,11 +1,14 @@
 """Each adversarial loss on Fashion-MNIST for the same wall-clock budget, scored by quick FID.
 
 Every loss gets the same seed, model (DCGAN), batch, precision and ``--seconds`` of training;
-then the quick FID (``ganops.evaluation.quick``) of its EMA generator on ``--samples`` images
-against as many training images, in pixel space (no classifier needed; lower is better). The
-CPU is shared, so steps done in the budget are printed beside each number.
+then the quick FID (``ganops.evaluation.quick``, the metric training logs) of its EMA generator
+on ``--samples`` images against as many training images: in the domain classifier's feature
+space when ``--classifier`` names a trained one (``ganops classifier --out artifacts`` writes
+``artifacts/classifier``), else in pixel space; lower is better. Generator steps and
+discriminator steps done in the budget are printed beside each number. Run it on an otherwise
+idle machine: the budget is wall-clock.
 
-    python benchmarks/loss_comparison.py --seconds 600
+    python benchmarks/loss_comparison.py --seconds 600 --classifier artifacts/classifier
 """
 
 from __future__ import annotations
@@ -26,14 +29,27 @@ configure(ROOT)
 from ganops.config import TrainConfig  # noqa: E402
 from ganops.data.idx import read_split  # noqa: E402
 from ganops.data.pipeline import ImageBatches  # noqa: E402
+from ganops.evaluation.classifier import load_classifier  # noqa: E402
 from ganops.evaluation.quick import QuickFid  # noqa: E402
 from ganops.training.trainer import image_trainer  # noqa: E402
 
 LOSSES = ("non_saturating", "minimax", "wgan", "wgan_gp", "hinge", "least_squares")
 # Settings from each loss's paper where they differ from the DCGAN defaults.
+# Both Wasserstein papers train the critic 5 steps per generator step.
 EXTRA = {
-    "wgan": {"optimizer": "rmsprop", "g_learning_rate": 5e-5, "d_learning_rate": 5e-5},
-    "wgan_gp": {"beta_1": 0.0, "beta_2": 0.9, "g_learning_rate": 1e-4, "d_learning_rate": 1e-4},
+    "wgan": {
+        "optimizer": "rmsprop",
+        "g_learning_rate": 5e-5,
+        "d_learning_rate": 5e-5,
+        "d_steps": 5,
+    },
+    "wgan_gp": {
+        "beta_1": 0.0,
+        "beta_2": 0.9,
+        "g_learning_rate": 1e-4,
+        "d_learning_rate": 1e-4,
+        "d_steps": 5,
+    },
 }
 
 
@@ -45,8 +61,9 @@ def train_for(loss: str, seconds: float, images, batch_size: int) -> tuple[objec
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         for batch in source(epoch):
-            trainer.train_step(batch, True)
+            # As GanTrainer.fit: the generator moves on every d_steps-th batch.
             steps += 1
+            trainer.train_step(batch, steps % config.d_steps == 0)
             if time.perf_counter() >= deadline:
                 break
         epoch += 1
@@ -59,16 +76,24 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--losses", default=",".join(LOSSES))
+    parser.add_argument("--classifier", type=Path, help="a trained domain classifier's folder")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     images = read_split(ROOT / "data" / "fashion-mnist", "train")[0][..., None]
-    quick = QuickFid(images, classifier=None, n_samples=args.samples)
+    classifier = load_classifier(args.classifier) if args.classifier else None
+    quick = QuickFid(images, classifier=classifier, n_samples=args.samples)
     rows = []
     for loss in args.losses.split(","):
         trainer, steps = train_for(loss, args.seconds, images, args.batch_size)
         value = quick(trainer.sampling_generator)
-        rows.append({"loss": loss, "steps": steps, quick.name: round(value, 2)})
-        print(f"{loss:16s} steps {steps:6d}  {quick.name} {value:10.2f}", flush=True)
+        g_steps = int(trainer.g_optimizer.iterations.numpy())
+        rows.append(
+            {"loss": loss, "d_steps": steps, "g_steps": g_steps, quick.name: round(value, 2)}
+        )
+        print(
+            f"{loss:16s} D steps {steps:6d}  G steps {g_steps:6d}  {quick.name} {value:10.2f}",
+            flush=True,
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
 
