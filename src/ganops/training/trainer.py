@@ -401,7 +401,9 @@ class GanTrainer:
                 row = {"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss}
                 losses.append(row)
                 pending.append(row)
-                bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=f"{g_loss:.3f}")
+                # With d_steps > 1 the first batches have no generator loss yet: show none.
+                g_shown = f"{g_loss:.3f}" if math.isfinite(g_loss) else "-"
+                bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=g_shown)
                 if len(pending) >= config.log_every_steps and on_losses:
                     on_losses(pending)
                     pending = []
