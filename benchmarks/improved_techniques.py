@@ -107,8 +107,8 @@ def main() -> None:
     from ganops.config import load_config, parse_override
     from ganops.data.prepare import load_split
     from ganops.evaluation.classifier import load_classifier
+    from ganops.evaluation.feature_cache import cache_dir
     from ganops.evaluation.image_metrics import evaluate_generator
-    from ganops.evaluation.reference import cache_dir
     from ganops.paths import RunPaths
 
     base = load_config(ROOT / "params.yaml", dict(parse_override(o) for o in args.set))

@@ -1,4 +1,5 @@
-"""Each adversarial loss on Fashion-MNIST for the same wall-clock budget, scored by quick FID.
+"""Each adversarial loss (with its paper's penalty) on Fashion-MNIST for the same wall-clock
+budget, scored by quick FID.
 
 Every loss gets the same seed, model (DCGAN), batch, precision and ``--seconds`` of training;
 then the quick FID (``ganops.evaluation.quick``, the metric training logs) of its EMA generator
@@ -31,36 +32,33 @@ from ganops.data.idx import read_split  # noqa: E402
 from ganops.data.pipeline import ImageBatches  # noqa: E402
 from ganops.evaluation.classifier import load_classifier  # noqa: E402
 from ganops.evaluation.quick import QuickFid  # noqa: E402
+from ganops.training.losses import LOSSES  # noqa: E402
+from ganops.training.penalties import PENALTIES  # noqa: E402
 from ganops.training.trainer import image_trainer  # noqa: E402
 
-LOSSES = ("non_saturating", "minimax", "wgan", "wgan_gp", "hinge", "least_squares")
-# Settings from each loss's paper where they differ from the DCGAN defaults.
-# Both Wasserstein papers train the critic 5 steps per generator step.
-EXTRA = {
-    "wgan": {
-        "optimizer": "rmsprop",
-        "g_learning_rate": 5e-5,
-        "d_learning_rate": 5e-5,
-        "d_steps": 5,
-    },
-    "wgan_gp": {
-        "beta_1": 0.0,
-        "beta_2": 0.9,
-        "g_learning_rate": 1e-4,
-        "d_learning_rate": 1e-4,
-        "d_steps": 5,
-    },
-}
+# Each loss with the penalty its paper uses (loss-penalty), or alone.
+OBJECTIVES = ("non_saturating", "minimax", "wgan-clip", "wgan-gp", "hinge", "least_squares")
 
 
-def train_for(loss: str, seconds: float, images, batch_size: int) -> tuple[object, int]:
+def settings(objective: str) -> dict:
+    """The loss, its penalty and the settings both registries suggest (their papers')."""
+    loss, _, penalty = objective.partition("-")
+    penalty = penalty or "none"
+    return {
+        "loss": loss,
+        "penalty": penalty,
+        **LOSSES[loss].suggested,
+        **PENALTIES[penalty].suggested,
+    }
+
+
+def train_for(objective: str, seconds: float, images, batch_size: int) -> tuple[object, int]:
     """Train with ``GanTrainer.fit`` under ``train.max_seconds``, as a user's run would."""
     config = TrainConfig(
-        loss=loss,
         batch_size=batch_size,
         epochs=10_000,  # the time budget ends the run
         max_seconds=seconds,
-        **EXTRA.get(loss, {}),
+        **settings(objective),
     )
     trainer = image_trainer(config, images.shape[1:])
     with tempfile.TemporaryDirectory() as state_dir:
@@ -73,7 +71,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--losses", default=",".join(LOSSES))
+    parser.add_argument("--objectives", default=",".join(OBJECTIVES))
     parser.add_argument("--classifier", type=Path, help="a trained domain classifier's folder")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -81,7 +79,7 @@ def main() -> None:
     classifier = load_classifier(args.classifier) if args.classifier else None
     quick = QuickFid(images, classifier=classifier, n_samples=args.samples)
     rows = []
-    for loss in args.losses.split(","):
+    for loss in args.objectives.split(","):
         trainer, steps = train_for(loss, args.seconds, images, args.batch_size)
         value = quick(trainer.sampling_generator)
         g_steps = int(trainer.g_optimizer.iterations.numpy())

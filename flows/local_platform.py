@@ -41,10 +41,7 @@ def wait_healthy(url: str, what: str, timeout: float = 120.0) -> None:
 
 def store_uri() -> str:
     """The tracking store the flows will use: MLFLOW_TRACKING_URI, else params.yaml's."""
-    # Imported here: tracking.runs imports MLflow, a second of startup otherwise paid twice.
-    from ganops.tracking.runs import tracking_uri
-
-    return tracking_uri(load_config(PROJECT_ROOT / "params.yaml"), PROJECT_ROOT)
+    return load_config(PROJECT_ROOT / "params.yaml").tracking_uri(PROJECT_ROOT)
 
 
 def main() -> None:

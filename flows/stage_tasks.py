@@ -1,5 +1,6 @@
-"""Prefect glue shared by the flows: one task per ``ganops.stages`` function, run names,
-progress, the summary artifact and a failure that names its stage.
+"""Prefect glue shared by the flows: one task per stage of the graph (``ganops.stages``), the
+flow factory both deployments are made by, run names, progress, the summary artifact and a
+failure that names its stage.
 
 Tasks receive a ``RunSpec`` (a few strings) and return small JSON summaries: nothing large is
 hashed or stored between tasks, and no task result is cached (``NO_CACHE``): stages write
@@ -8,13 +9,14 @@ their outputs to the run's folder and must run every time the flow does.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from prefect import get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import (
     create_markdown_artifact,
     create_progress_artifact,
@@ -28,16 +30,12 @@ from prefect.states import Failed, State
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT / "src"))  # run from a checkout without installing, too
 
-from ganops import stages  # noqa: E402
+from ganops.config import Config  # noqa: E402
 from ganops.errors import ConfigError, DataError, GanopsError, TrainingError  # noqa: E402
-from ganops.paths import inside  # noqa: E402
-from ganops.report import failure_markdown, summary_markdown  # noqa: E402
+from ganops.forms import form_models, form_overrides  # noqa: E402
+from ganops.modalities import modality_named  # noqa: E402
 from ganops.runspec import RunSpec  # noqa: E402
-from ganops.text_stages import SAMPLES_TEXT  # noqa: E402
-
-# The parameters file behind the form's defaults and each run: params.yaml unless whoever
-# serves the deployments chooses another (a team's file, or the tests' tiny one).
-PARAMS_FILE = os.environ.get("GANOPS_PARAMS_FILE", "params.yaml")
+from ganops.stages import STAGES, failure_summary, run_summary, stage_named  # noqa: E402
 
 # Epoch progress and gate decisions are INFO records of the "ganops" logger; serve.py routes
 # that logger to the Prefect API, but Prefect's root level (WARNING) would drop them.
@@ -66,27 +64,71 @@ def stage_task(name: str, spec: RunSpec) -> dict[str, Any]:
     config, paths, root = spec.load()
     logger = get_run_logger()
     logger.info("%s: started (outputs in %s)", name, paths.root)
-    result = stages.STAGES[name](config, paths, root)
+    result = stage_named(name)(config, paths, root)
     logger.info("%s: done: %s", name, result)
     return result
 
 
-def prepare_spec(
-    output_root: str, params_file: str, overrides: dict[str, Any], title: str = "run"
-) -> tuple[RunSpec, Any]:
+def gan_flow(deployment: str, modality: str, params_env: str) -> Flow:
+    """The flow of one deployment: a typed form section per config section the modality
+    exposes (defaults from its parameters file, or the file named by ``params_env``), then
+    every stage of the graph in order."""
+    params_file = os.environ.get(params_env, modality_named(modality).params_file)
+    forms = form_models(PROJECT_ROOT / params_file, modality_named(modality).form_sections)
+
+    def run_gan(**parameters: Any) -> Any:
+        sections = {name: parameters.pop(name) for name in forms}
+        changed = form_overrides(**sections) | dict(parameters["overrides"] or {})
+        spec, config = _validated_spec(
+            deployment, parameters["output_root"], parameters["params_file"], changed
+        )
+        _name_run(config.modality.run_label(config))
+        return _run_stages(deployment, spec, config)
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    signature = [
+        inspect.Parameter(name, keyword, default=form(), annotation=form)
+        for name, form in forms.items()
+    ] + [
+        inspect.Parameter("overrides", keyword, default=None, annotation=dict[str, Any] | None),
+        inspect.Parameter("params_file", keyword, default=params_file, annotation=str),
+        inspect.Parameter("output_root", keyword, default="runs", annotation=str),
+    ]
+    run_gan.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    run_gan.__annotations__ = {p.name: p.annotation for p in signature} | {"return": Any}
+    # Prefect shows each parameter's line of the docstring's Args in the form.
+    sections = Config.model_fields
+    run_gan.__doc__ = "\n".join(
+        [
+            f"Train, evaluate and register a {modality} GAN: {', '.join(s.name for s in STAGES)}.",
+            "",
+            "Args:",
+            *(f"    {name}: {sections[name].description}" for name in forms),
+            '    overrides: advanced: dotted keys applied last, e.g. {"train.epochs": 3}.',
+            "    params_file: the parameters file, relative to the project root.",
+            "    output_root: folder inside the project that holds one folder per flow run.",
+        ]
+    )
+    run_gan.__name__ = run_gan.__qualname__ = deployment.replace("-", "_")
+    return flow(name=deployment, log_prints=True)(run_gan)
+
+
+def _validated_spec(
+    title: str, output_root: str, params_file: str, overrides: dict[str, Any]
+) -> tuple[RunSpec, Config]:
     """Validate every parameter before any task runs; one output folder per flow run."""
-    # The form is open to anyone with UI access: never write outside the project.
-    run_dir = inside(PROJECT_ROOT, output_root, "output_root") / (flow_run.get_name() or "local")
-    spec = RunSpec(params_file, overrides, str(run_dir), str(PROJECT_ROOT))
     try:
+        spec = RunSpec.in_project(
+            PROJECT_ROOT, output_root, flow_run.get_name() or "local", params_file, overrides
+        )
         config, _, _ = spec.load()
     except GanopsError as error:
-        create_markdown_artifact(failure_markdown(title, "parameters", error), key="failure")
+        create_markdown_artifact(failure_summary(title, "parameters", error), key="failure")
         raise
     return spec, config
 
 
-def name_run(label: str) -> None:
+def _name_run(label: str) -> None:
     """Show what the run is (dataset, model, loss) in the UI; keep the original name, which
     is also the run's folder, so runs stay distinct and findable."""
     run_id, original = flow_run.get_id(), flow_run.get_name()
@@ -96,38 +138,21 @@ def name_run(label: str) -> None:
         client.set_flow_run_name(run_id, f"{label} · {original}")
 
 
-def run_stages(title: str, names: list[str], spec: RunSpec, config: Any) -> Any:
-    """Run ``names`` in order with progress; end with a summary or a failure artifact."""
+def _run_stages(title: str, spec: RunSpec, config: Config) -> Any:
+    """Run the graph's stages in order with progress; end with a summary or a failure."""
     progress = create_progress_artifact(0.0, key="progress", description=f"{title}: stages done")
     results: dict[str, Any] = {}
-    for done, name in enumerate(names):
-        runner = stage_task.with_options(retries=RETRIES.get(name, 0))
+    for done, stage in enumerate(STAGES):
+        runner = stage_task.with_options(retries=RETRIES.get(stage.name, 0))
         try:
-            results[name] = runner(name, spec)
+            results[stage.name] = runner(stage.name, spec)
         except Exception as error:
-            create_markdown_artifact(failure_markdown(title, name, error), key="failure")
+            create_markdown_artifact(failure_summary(title, stage.name, error), key="failure")
             reason = error.message if isinstance(error, GanopsError) else repr(error)
-            return Failed(message=f"stage {name} failed: {reason}")
-        update_progress_artifact(progress, 100.0 * (done + 1) / len(names))
-    create_markdown_artifact(summary(title, results, spec, config), key="summary")
-    return results
-
-
-def summary(title: str, results: dict[str, Any], spec: RunSpec, config: Any) -> str:
-    from ganops.tracking.lookup import run_links
-
+            return Failed(message=f"stage {stage.name} failed: {reason}")
+        update_progress_artifact(progress, 100.0 * (done + 1) / len(STAGES))
     _, paths, root = spec.load()
-    registration = results.get("register", {})
-    run_id = registration.get("run_id") or results.get("train", {}).get("run_id")
-    links = run_links(
-        config, root, run_id, registration.get("model_name"), registration.get("version")
-    )
-    return summary_markdown(
-        title,
-        results,
-        paths.evaluation / (SAMPLES_TEXT if config.data.modality == "text" else stages.SAMPLE_GRID),
-        links["tracking_uri"],
-        os.environ.get("GANOPS_MLFLOW_UI_URL"),
-        links["experiment_id"],
-        links["aliases"],
-    )
+    ui_url = os.environ.get("GANOPS_MLFLOW_UI_URL")
+    summary = run_summary(title, results, config, paths, root, ui_url)
+    create_markdown_artifact(summary, key="summary")
+    return results

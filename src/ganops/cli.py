@@ -1,7 +1,8 @@
-"""``ganops``: the command line. A thin shell over ``ganops.stages``; ``dvc.yaml`` runs it.
+"""``ganops``: the command line. A thin shell over the stage graph (``ganops.stages``), which
+``dvc.yaml`` runs too.
 
 User errors (``GanopsError``) print a message and a hint and exit with status 2, without a
-traceback. Help and parameter validation never import TensorFlow.
+traceback. Help, ``--version`` and parameter validation never import TensorFlow.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
+from ganops import __version__
 from ganops.errors import GanopsError
 
 EXIT_USER_ERROR = 2
@@ -21,8 +24,14 @@ WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ganops.stages import STAGES  # the schema and the graph; no TensorFlow
+
     parser = argparse.ArgumentParser(
         prog="ganops", description="Train, evaluate and register GANs (DVC + MLflow + Prefect)."
+    )
+    parser.add_argument("--version", action="version", version=f"ganops {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="debug messages (with times and sources)"
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--params", default="params.yaml", help="parameters file")
@@ -44,28 +53,38 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the parameter reference (docs/parameters.md) instead",
     )
+    stages = commands.add_parser("stages", help="print the stage graph")
+    stages.add_argument(
+        "--dvc-yaml", action="store_true", help="print dvc.yaml, rendered from the stage graph"
+    )
     commands.add_parser(
         "import-data",
         parents=[common],
         help="fetch data/ from the DVC remote, or import and pin it",
     )
-    for name, text in (
-        ("prepare", "read the raw data into arrays"),
-        ("classifier", "train the domain classifier of the evaluation metrics"),
-        ("train", "train the GAN and log it to MLflow"),
-        ("evaluate", "measure sample quality, write metrics.json"),
-        ("register", "register the generator; move aliases through the quality gate"),
-        ("pipeline", "every stage above, in one process"),
-    ):
-        commands.add_parser(name, parents=[common], help=text)
+    for stage in STAGES:
+        commands.add_parser(stage.name, parents=[common], help=stage.help)
+    commands.add_parser("pipeline", parents=[common], help="every stage above, in one process")
     sample = commands.add_parser(
         "sample", help="sample images (a PNG grid) or text (printed) from a registered generator"
     )
     sample.add_argument("uri", help="e.g. models:/ganops-fashion-mnist@champion")
-    sample.add_argument("-n", type=int, default=64, help="number of images")
+    sample.add_argument("-n", type=int, default=64, help="number of samples")
     sample.add_argument("--seed", type=int, default=0, help="first seed")
     sample.add_argument("-o", "--output", default="samples.png", help="PNG grid to write")
     return parser
+
+
+def configure_logging(verbose: bool) -> None:
+    """ganops' own messages (epoch summaries, the classifier, gate decisions) on stderr;
+    stdout carries the command's JSON result."""
+    handler = logging.StreamHandler(sys.stderr)
+    layout = "%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose else "%(message)s"
+    handler.setFormatter(logging.Formatter(layout, "%H:%M:%S"))
+    logger = logging.getLogger("ganops")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
 
 
 def _run(args: argparse.Namespace) -> Any:
@@ -78,6 +97,11 @@ def _run(args: argparse.Namespace) -> Any:
         from ganops.params_doc import parameters_markdown
 
         print(parameters_markdown(), end="")
+        return None
+    if args.command == "stages":
+        from ganops.pipeline_files import dvc_yaml, stage_table
+
+        print(dvc_yaml() if args.dvc_yaml else stage_table(), end="")
         return None
     from ganops.config import parse_override
     from ganops.runspec import RunSpec
@@ -95,26 +119,22 @@ def _run(args: argparse.Namespace) -> Any:
 
     if args.command == "pipeline":
         return stages.run_pipeline(config, paths, root)
-    return stages.STAGES[args.command](config, paths, root)
+    return stages.stage_named(args.command)(config, paths, root)
 
 
 def _sample(args: argparse.Namespace) -> dict[str, Any] | None:
-    from ganops.evaluation.pictures import save_grid
     from ganops.sampling import load_generator
 
     if args.n < 1:
         raise GanopsError(f"-n must be at least 1 (got {args.n})")
     generator = load_generator(args.uri)
-    images = generator.sample(args.n, args.seed)
-    if images.dtype == object:  # a text generator: one string per seed, printed
-        print("\n".join(str(text) for text in images.ravel()))
-        return None
-    path = save_grid(images * 2.0 - 1.0, Path(args.output))
-    return {"uri": args.uri, "images": len(images), "output": str(path)}
+    samples = generator.sample(args.n, args.seed)
+    return generator.modality.write_samples(samples, Path(args.output))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    configure_logging(args.verbose)
     try:
         result = _run(args)
     except GanopsError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import warnings
 from enum import StrEnum
 from pathlib import Path
@@ -16,34 +17,42 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ganops.data.batch_size import HINT, batch_size_problem
 from ganops.errors import ConfigError
+from ganops.modalities import Modality, all_modalities, gate_directions, modality_of
+from ganops.models.shapes import IMAGE_SIZES
+from ganops.training.losses import LOSSES
+from ganops.training.penalties import PENALTIES
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=True)
 
 
-class Dataset(StrEnum):
-    fashion_mnist = "fashion-mnist"
-    image_folder = "image-folder"
-    fortunes = "fortunes"  # text: a fortunes-style folder (`%` entries)
-    text_file = "text-file"  # text: one UTF-8 file, one sample per line or text.separator
+def _choices(name: str, values: list[str], doc: str) -> type[StrEnum]:
+    """A string enum (a dropdown in the Prefect form) whose members come from a registry."""
+    choices = StrEnum(name, {value.replace("-", "_"): value for value in values})
+    choices.__doc__ = doc
+    return choices
 
 
-TEXT_DATASETS = frozenset({"fortunes", "text-file"})
-
-
-# Square image sizes the generators can produce (stride-2 steps from 7x7 or 8x8).
-IMAGE_SIZES = (28, 32, 64)
-
-
-class Loss(StrEnum):
-    non_saturating = "non_saturating"
-    minimax = "minimax"
-    wgan = "wgan"
-    wgan_gp = "wgan_gp"
-    hinge = "hinge"
-    least_squares = "least_squares"
+Dataset = _choices(
+    "Dataset",
+    [dataset for modality in all_modalities() for dataset in modality.datasets],
+    "data.dataset: each belongs to one modality (ganops.modalities).",
+)
+Loss = _choices("Loss", list(LOSSES), "train.loss: the names of ganops.training.losses.LOSSES.")
+Penalty = _choices(
+    "Penalty", list(PENALTIES), "train.penalty: the names of ganops.training.penalties."
+)
+GateMetric = _choices(
+    "GateMetric",
+    list(gate_directions()),
+    "register.metric: numbers in metrics.json that the quality gate may compare "
+    "(each modality lists its own).",
+)
+# Loss names of earlier releases that folded a penalty into the loss.
+LEGACY_LOSSES = {"wgan_gp": ("wgan", "gp")}
 
 
 class Optimizer(StrEnum):
@@ -71,40 +80,6 @@ class Precision(StrEnum):
     mixed_float16 = "mixed_float16"
 
 
-class GateMetric(StrEnum):
-    """Numbers in metrics.json that the registry's quality gate may compare."""
-
-    fid_domain = "fid_domain"
-    kid_domain = "kid_domain"
-    precision_domain = "precision_domain"
-    recall_domain = "recall_domain"
-    class_entropy = "class_entropy"
-    classes_seen = "classes_seen"
-    classifier_score = "classifier_score"
-    fid_pixels = "fid_pixels"
-    fid_inception = "fid_inception"
-    kid_inception = "kid_inception"
-    # text (data.dataset fortunes | text-file)
-    jsd_1 = "jsd_1"
-    jsd_2 = "jsd_2"
-    jsd_3 = "jsd_3"
-    jsd_4 = "jsd_4"
-    bleu_2 = "bleu_2"
-    bleu_4 = "bleu_4"
-    self_bleu_2 = "self_bleu_2"
-    self_bleu_4 = "self_bleu_4"
-
-
-HIGHER_IS_BETTER = frozenset(
-    {"precision_domain", "recall_domain", "class_entropy", "classes_seen", "classifier_score"}
-)
-# Text: BLEU is a quality (higher is better); JSD and Self-BLEU are lower-is-better.
-HIGHER_IS_BETTER = HIGHER_IS_BETTER | {"bleu_2", "bleu_4"}
-TEXT_GATE_METRICS = frozenset(
-    {"jsd_1", "jsd_2", "jsd_3", "jsd_4", "bleu_2", "bleu_4", "self_bleu_2", "self_bleu_4"}
-)
-
-
 class DataConfig(Strict):
     dataset: Dataset = Field(Dataset.fashion_mnist, description="Which dataset to train on.")
     path: str = Field("data/fashion-mnist", description="Folder of the raw files (under data/).")
@@ -128,11 +103,6 @@ class DataConfig(Strict):
     )
     split_seed: int = Field(0, ge=0, description="image-folder, text: seed of the split.")
 
-    @property
-    def modality(self) -> str:
-        """image | text, from the dataset (one switch, so they can never disagree)."""
-        return "text" if self.dataset in TEXT_DATASETS else "image"
-
     @model_validator(mode="after")
     def _image_shape_is_makeable(self) -> DataConfig:
         if self.image_size not in IMAGE_SIZES:
@@ -144,12 +114,6 @@ class DataConfig(Strict):
         return self
 
 
-# Losses whose discriminator term is binary cross-entropy, the only ones with a target to
-# smooth (WGAN, hinge and least squares have none); named as strings so that the check needs
-# no TensorFlow and holds for losses added later to ``Loss``.
-CROSS_ENTROPY_LOSSES = frozenset({"non_saturating", "minimax"})
-
-
 class FeatureMatching(StrEnum):
     none = "none"
     added = "added"  # generator loss + weight * feature matching
@@ -157,9 +121,20 @@ class FeatureMatching(StrEnum):
 
 
 class MinibatchFeatures(StrEnum):
+    """train.improved.minibatch: what the discriminator sees of the whole batch
+    (``ganops.models.minibatch``)."""
+
     none = "none"
     stddev = "stddev"
     discrimination = "discrimination"
+
+
+class DiffAugmentPolicy(StrEnum):
+    """train.diffaugment: policies of ``ganops.training.diffaugment``."""
+
+    color = "color"
+    translation = "translation"
+    cutout = "cutout"
 
 
 class ImprovedConfig(Strict):
@@ -239,7 +214,15 @@ class TrainConfig(Strict):
     )
     batch_size: int = Field(256, ge=1, le=65_536, description="Images per step.")
     latent_dim: int = Field(100, ge=1, le=4096, description="Size of the noise vector z.")
-    loss: Loss = Field(Loss.non_saturating, description="Adversarial loss.")
+    loss: Loss = Field(
+        Loss.non_saturating,
+        description="Adversarial loss (ganops.training.losses; docs/training.md).",
+    )
+    penalty: Penalty = Field(
+        Penalty.none,
+        description="Constraint on the discriminator: gp (WGAN-GP, train.gp_weight), r1 "
+        "(train.r1_gamma), clip (WGAN weight clipping, train.clip_value) or none.",
+    )
     g_learning_rate: float = Field(2e-4, gt=0, le=1, description="Generator Adam step size.")
     d_learning_rate: float = Field(2e-4, gt=0, le=1, description="Discriminator Adam step size.")
     beta_1: float = Field(0.5, ge=0, lt=1, description="Adam beta_1.")
@@ -255,9 +238,11 @@ class TrainConfig(Strict):
     d_steps: int = Field(
         1, ge=1, le=100, description="Discriminator steps (batches) per generator step."
     )
-    gp_weight: float = Field(10.0, ge=0, description="wgan_gp: gradient penalty weight λ.")
-    clip_value: float = Field(0.01, gt=0, description="wgan: critic weights clipped to ±this.")
-    r1_gamma: float = Field(0.0, ge=0, description="R1 penalty γ on real data (0 = off).")
+    gp_weight: float = Field(10.0, ge=0, description="penalty gp: gradient penalty weight λ.")
+    clip_value: float = Field(
+        0.01, gt=0, description="penalty clip: critic weights clipped to ±this."
+    )
+    r1_gamma: float = Field(1.0, ge=0, description="penalty r1: weight γ of R1 on real data.")
     ema_decay: float = Field(
         0.999, ge=0, lt=1, description="EMA of generator weights for sampling (0 = off)."
     )
@@ -284,10 +269,41 @@ class TrainConfig(Strict):
         default_factory=ImprovedConfig, description="Improved techniques (Salimans et al. 2016)."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_penalties(cls, values: Any) -> Any:
+        """Parameter files written before ``train.penalty`` existed keep their meaning: the
+        loss ``wgan_gp`` is ``wgan`` with penalty ``gp``; without a ``penalty`` key, ``wgan``
+        clipped weights and a positive ``r1_gamma`` turned R1 on."""
+        if not isinstance(values, dict):
+            return values
+        values = dict(values)
+        loss = values.get("loss")
+        if loss in LEGACY_LOSSES:
+            new_loss, penalty = LEGACY_LOSSES[loss]
+            if values.get("penalty", "none") not in ("none", penalty):
+                raise ValueError(
+                    f"train.loss {loss!r} means train.loss: {new_loss} with train.penalty: "
+                    f"{penalty}, which clashes with train.penalty: {values['penalty']}; "
+                    f"write train.loss: {new_loss} and the penalty you want"
+                )
+            values["loss"], values["penalty"] = new_loss, penalty
+        elif "penalty" not in values:
+            if loss == "wgan":
+                values["penalty"] = "clip"
+            elif isinstance(values.get("r1_gamma"), int | float) and values["r1_gamma"] > 0:
+                values["penalty"] = "r1"
+        return values
+
+    @property
+    def objective(self) -> str:
+        """The loss and its penalty in one name for run labels, e.g. ``wgan-gp``."""
+        return self.loss if self.penalty == "none" else f"{self.loss}-{self.penalty}"
+
     @model_validator(mode="after")
     def _diffaugment_policies_exist(self) -> TrainConfig:
-        allowed = ("color", "translation", "cutout")  # ganops.training.diffaugment.POLICIES
-        for policy in (p.strip() for p in self.diffaugment.split(",") if p.strip()):
+        allowed = [policy.value for policy in DiffAugmentPolicy]
+        for policy in self.diffaugment_policies:
             if policy not in allowed:
                 raise ValueError(
                     f"train.diffaugment: unknown policy {policy!r}; allowed: {', '.join(allowed)}"
@@ -296,12 +312,18 @@ class TrainConfig(Strict):
 
     @model_validator(mode="after")
     def _smoothing_needs_cross_entropy(self) -> TrainConfig:
-        if self.improved.label_smoothing and self.loss not in CROSS_ENTROPY_LOSSES:
+        if self.improved.label_smoothing and not LOSSES[self.loss].cross_entropy:
+            allowed = [name for name, loss in LOSSES.items() if loss.cross_entropy]
             raise ValueError(
                 f"train.improved.label_smoothing needs a cross-entropy train.loss "
-                f"({' or '.join(sorted(CROSS_ENTROPY_LOSSES))}), not {self.loss!r}"
+                f"({' or '.join(allowed)}), not {self.loss!r}"
             )
         return self
+
+    @property
+    def diffaugment_policies(self) -> tuple[str, ...]:
+        """``train.diffaugment`` as a tuple of policy names (empty when off)."""
+        return tuple(p.strip() for p in self.diffaugment.split(",") if p.strip())
 
 
 class EvaluateConfig(Strict):
@@ -365,51 +387,63 @@ warnings.filterwarnings("ignore", message='Field name "register"', category=User
 
 
 class Config(Strict):
-    data: DataConfig = DataConfig()
-    train: TrainConfig = TrainConfig()
-    evaluate: EvaluateConfig = EvaluateConfig()
-    classifier: ClassifierConfig = ClassifierConfig()
-    register: RegisterConfig = RegisterConfig()
-    tracking: TrackingConfig = TrackingConfig()
-    text: TextConfig = TextConfig()
+    data: DataConfig = Field(DataConfig(), description="which dataset and how it is split.")
+    train: TrainConfig = Field(
+        TrainConfig(), description="training: model, loss, length, learning rates, precision."
+    )
+    evaluate: EvaluateConfig = Field(EvaluateConfig(), description="how the samples are measured.")
+    classifier: ClassifierConfig = Field(
+        ClassifierConfig(), description="the domain classifier behind the fast image metrics."
+    )
+    register: RegisterConfig = Field(
+        RegisterConfig(), description="registered model name and quality gate."
+    )
+    tracking: TrackingConfig = Field(TrackingConfig(), description="where MLflow runs go.")
+    text: TextConfig = Field(
+        TextConfig(), description="text data: vocabulary, sample length, network size."
+    )
+
+    @property
+    def modality(self) -> Modality:
+        """The modality of ``data.dataset`` (``ganops.modalities``)."""
+        return modality_of(self.data.dataset)
 
     @model_validator(mode="after")
     def _batch_fits_data(self) -> Config:
-        if self.data.limit_train and self.train.batch_size > self.data.limit_train:
-            raise ValueError(
-                f"train.batch_size ({self.train.batch_size}) is larger than "
-                f"data.limit_train ({self.data.limit_train}); lower the batch or use more data"
-            )
-        if self.register.metric.endswith("_inception") and not self.evaluate.inception:
-            raise ValueError(
-                f"register.metric {self.register.metric!r} needs evaluate.inception: true"
-            )
-        if self.register.lower_is_better == (self.register.metric in HIGHER_IS_BETTER):
-            wanted = "false" if self.register.lower_is_better else "true"
-            raise ValueError(
-                f"register.lower_is_better must be {wanted} "
-                f"for register.metric {self.register.metric!r}"
-            )
+        problem = self.data.limit_train and batch_size_problem(
+            self.train.batch_size,
+            self.data.limit_train,
+            f"data.limit_train ({self.data.limit_train})",
+        )
+        if problem:
+            raise ValueError(f"{problem}; {HINT}")
         return self
 
     @model_validator(mode="after")
     def _gate_fits_modality(self) -> Config:
-        is_text, metric = self.data.modality == "text", str(self.register.metric)
-        if is_text != (metric in TEXT_GATE_METRICS):
-            allowed = sorted(
-                TEXT_GATE_METRICS if is_text else {m.value for m in GateMetric} - TEXT_GATE_METRICS
-            )
+        modality, metric = self.modality, str(self.register.metric)
+        if metric not in modality.gate_metrics:
             raise ValueError(
-                f"register.metric {metric!r} does not measure "
-                f"{self.data.modality} samples (data.dataset {str(self.data.dataset)!r}); "
-                f"allowed: {', '.join(allowed)}"
+                f"register.metric {metric!r} does not measure {modality.name} samples "
+                f"(data.dataset {str(self.data.dataset)!r}); "
+                f"allowed: {', '.join(sorted(modality.gate_metrics))}"
             )
-        if is_text and (self.train.conditional or self.train.diffaugment):
+        if self.register.lower_is_better == modality.gate_metrics[metric]:
+            wanted = "false" if self.register.lower_is_better else "true"
             raise ValueError(
-                "train.conditional and train.diffaugment are for images; text data has no "
-                "labels and DiffAugment's shifts and colours mean nothing for one-hot text"
+                f"register.lower_is_better must be {wanted} for register.metric {metric!r}"
             )
+        modality.check_config(self)
         return self
+
+    def tracking_uri(self, project_root: Path) -> str:
+        """The MLflow store: ``MLFLOW_TRACKING_URI`` wins over ``tracking.uri``; a relative
+        sqlite path is made absolute under the project root."""
+        uri = os.environ.get("MLFLOW_TRACKING_URI") or self.tracking.uri
+        prefix = "sqlite:///"
+        if uri.startswith(prefix) and not uri.startswith(prefix + "/"):
+            uri = prefix + str((project_root / uri[len(prefix) :]).resolve())
+        return uri
 
     def flat(self) -> dict[str, Any]:
         """Dotted keys -> values, for logging as MLflow params."""

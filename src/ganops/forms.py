@@ -16,11 +16,8 @@ import yaml
 from pydantic import BaseModel, Field, create_model
 from pydantic.fields import FieldInfo
 
-from ganops.config import IMAGE_SIZES, Config
-
-# The sections a person may change from the form. ``tracking`` stays out on purpose: where
-# results go is decided by whoever serves the deployment (MLFLOW_TRACKING_URI), not the form.
-FORM_SECTIONS = ("data", "train", "evaluate", "classifier", "register")
+from ganops.config import Config, flatten
+from ganops.models.shapes import IMAGE_SIZES
 
 # Integer choices that the schema checks in a validator: shown as dropdowns in the form too.
 INT_CHOICES: dict[str, tuple[int, ...]] = {
@@ -64,12 +61,12 @@ def read_params(params_file: Path) -> dict[str, Any]:
     return tree if isinstance(tree, dict) else {}
 
 
-def form_models(
-    params_file: Path, sections: tuple[str, ...] = FORM_SECTIONS
-) -> dict[str, type[BaseModel]]:
+def form_models(params_file: Path, sections: tuple[str, ...]) -> dict[str, type[BaseModel]]:
     """Section name -> form model, defaults read from ``params_file`` (missing: schema's).
 
-    ``sections``: the config sections a flow exposes (another flow may choose others)."""
+    ``sections``: the config sections a flow exposes (each modality lists its own; the
+    ``tracking`` section never is: where results go is decided by whoever serves the
+    deployment, not the form)."""
     tree = read_params(params_file)
     return {section: section_form(section, tree.get(section) or {}) for section in sections}
 
@@ -81,25 +78,7 @@ def form_overrides(**sections: BaseModel | None) -> dict[str, Any]:
     for section, form in sections.items():
         if form is None:
             continue
-        defaults = _dotted(type(form)().model_dump(mode="json"), section)
-        changed = _dotted(form.model_dump(mode="json"), section)
+        defaults = flatten(type(form)().model_dump(mode="json"), f"{section}.")
+        changed = flatten(form.model_dump(mode="json"), f"{section}.")
         overrides |= {key: value for key, value in changed.items() if value != defaults.get(key)}
     return overrides
-
-
-def _dotted(tree: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """{"a": {"b": 1}} -> {"prefix.a.b": 1}: nested sections become dotted keys."""
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            flat |= _dotted(value, f"{prefix}.{key}")
-        else:
-            flat[f"{prefix}.{key}"] = value
-    return flat
-
-
-def run_label(config: Config) -> str:
-    """What a run is, for flow-run and MLflow run names: dataset, model, loss."""
-    text = config.data.modality == "text"
-    model = "char-resnet" if text else str(config.train.architecture)
-    return f"{config.data.dataset}-{model}-{config.train.loss}"

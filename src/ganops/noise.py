@@ -8,6 +8,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
+# Seeds of the quick quality estimates during training: far from the epoch grids (0..63) and
+# the evaluation's (evaluate.seed, 1234 by default), so those samples are never scored twice.
+QUICK_EVAL_FIRST_SEED = 10_000_000
+
 
 def noise_from_seeds(seeds: Iterable[int], latent_dim: int) -> np.ndarray:
     """One standard-normal vector per seed, float32, shape (len(seeds), latent_dim)."""

@@ -54,6 +54,10 @@ class RunPaths:
         return self.root / "losses.tsv"
 
     @property
+    def loss_plot(self) -> Path:
+        return self.root / "plots" / "losses.png"
+
+    @property
     def metrics(self) -> Path:
         return self.root / "metrics.json"
 

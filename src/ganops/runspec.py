@@ -13,7 +13,7 @@ from typing import Any
 
 from ganops.config import Config, load_config
 from ganops.environment import configure
-from ganops.paths import RunPaths
+from ganops.paths import RunPaths, inside
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,21 @@ class RunSpec:
     overrides: dict[str, Any] = field(default_factory=dict)
     output_dir: str = "artifacts"
     project_root: str | None = None
+
+    @classmethod
+    def in_project(
+        cls,
+        project_root: Path,
+        output_root: str,
+        run_name: str,
+        params_file: str,
+        overrides: dict[str, Any],
+    ) -> RunSpec:
+        """A run whose outputs go to ``output_root/run_name`` inside the project; for
+        folders named by people other than the machine's user (a Prefect form), whom an
+        absolute path or ``..`` must not let write elsewhere."""
+        run_dir = inside(project_root, output_root, "output_root") / run_name
+        return cls(params_file, overrides, str(run_dir), str(project_root))
 
     def load(self) -> tuple[Config, RunPaths, Path]:
         root = configure(Path(self.project_root) if self.project_root else None)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ganops.errors import DataError, TrackingError
+
+if TYPE_CHECKING:
+    from ganops.modalities import Modality
 
 
 def load_keras_generator(path: Path) -> Any:
@@ -30,11 +33,25 @@ class LoadedGenerator:
     model: Any  # mlflow.pyfunc.PyFuncModel
     uri: str
 
+    @property
+    def modality(self) -> Modality:
+        """The modality the model was logged with (``ganops.modalities``)."""
+        from ganops.modalities import modality_named
+        from ganops.tracking.model_input import MODALITY_KEY
+
+        config = getattr(self.model, "model_config", None) or {}
+        return modality_named(config.get(MODALITY_KEY, "image"))
+
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` samples for seeds ``seed .. seed + n - 1``: images (n, H, W, C) in [0, 1], or
+        a flat array of n strings for a model that answers with one column (text)."""
         import pandas as pd
 
         seeds = pd.DataFrame({"seed": np.arange(seed, seed + n, dtype=np.int64)})
-        return np.asarray(self.model.predict(seeds))
+        output = self.model.predict(seeds)
+        if isinstance(output, pd.DataFrame) and len(output.columns) == 1:
+            return output.iloc[:, 0].to_numpy()
+        return np.asarray(output)
 
 
 def load_generator(uri: str, tracking_uri: str | None = None) -> LoadedGenerator:
@@ -44,14 +61,13 @@ def load_generator(uri: str, tracking_uri: str | None = None) -> LoadedGenerator
 
     from ganops.config import load_config
     from ganops.environment import configure
-    from ganops.tracking.runs import tracking_uri as project_tracking_uri
 
     root = configure()
     if tracking_uri is None:
         params = root / "params.yaml"
         config = load_config(params) if params.is_file() else None
         tracking_uri = os.environ.get("MLFLOW_TRACKING_URI") or (
-            project_tracking_uri(config, root) if config else None
+            config.tracking_uri(root) if config else None
         )
     if tracking_uri:
         mlflow.set_tracking_uri(tracking_uri)

@@ -1,8 +1,14 @@
-"""The pipeline's spine: one function per stage, shared by the CLI, ``dvc.yaml`` and Prefect.
+"""The stage graph, declared once: each stage's function, what it reads and writes, which
+parameter sections and which library code it depends on.
+
+The CLI (``ganops <stage>``, ``ganops pipeline``), both Prefect flows and ``dvc.yaml`` (rendered
+from ``STAGES`` by ``ganops stages --dvc-yaml``; a test keeps the committed file current) all
+follow this list, so every path runs the same stages in the same order with the same inputs.
 
 Each stage reads its inputs from paths under ``RunPaths``, writes its outputs atomically, and
-returns a small JSON-able summary. Heavy imports (TensorFlow, MLflow) happen inside the stage
-that needs them so that validating parameters stays fast.
+returns a small JSON-able summary. What differs between images and text is asked of the
+configuration's modality (``ganops.modalities``). Heavy imports (TensorFlow, MLflow) happen
+inside the stage that needs them so that validating parameters stays fast.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,180 +26,63 @@ from ganops.errors import ConfigError, DataError
 from ganops.paths import RunPaths, write_text_atomic
 
 log = logging.getLogger(__name__)
-SAMPLE_GRID = "samples.png"
-INTERPOLATION = "interpolation.png"
-CLASS_GRID = "per_class.png"
+StageFunction = Callable[[Config, RunPaths, Path], dict[str, Any]]
 
 
 def prepare(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
-    """Raw files under ``data/`` -> ``prepared/{train,test}.npz`` and ``summary.json``."""
-    if config.data.modality == "text":
-        from ganops.data.text_prepare import prepare_text
-
-        return prepare_text(config, project_root, paths.prepared)
-    from ganops.data.prepare import prepare_images
-
-    return prepare_images(config.data, project_root, paths.prepared)
+    """Raw files under ``data/`` -> ``prepared/`` arrays and ``summary.json``."""
+    return config.modality.prepare(config, paths, project_root)
 
 
-def _prepared_summary(paths: RunPaths) -> dict[str, Any]:
-    summary_path = paths.prepared / "summary.json"
-    if not summary_path.is_file():
-        raise DataError(f"{summary_path} not found", hint="run `ganops prepare` first")
-    return json.loads(summary_path.read_text())
+def classifier(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
+    """The learned feature space of the evaluation metrics (cached per data version); a
+    modality that needs none records why."""
+    summary = config.modality.classifier(config, paths, project_root)
+    if not (paths.classifier / "summary.json").is_file():
+        paths.classifier.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(paths.classifier / "summary.json", json.dumps(summary, indent=2))
+    return summary
 
 
 def train(
     config: Config, paths: RunPaths, project_root: Path, run_name: str | None = None
 ) -> dict[str, Any]:
-    """Train the GAN; log losses and epoch grids to the pipeline's MLflow run."""
-    if config.data.modality == "text":
-        from ganops.text_stages import train_text
+    """Train the GAN; log losses, samples and the generator to the pipeline's MLflow run."""
+    from ganops.train_stage import train as train_generator
 
-        return train_text(config, paths, project_root, run_name)
-    from ganops.data.pipeline import ImageBatches
-    from ganops.data.prepare import load_split
-    from ganops.evaluation.pictures import save_grid
-    from ganops.forms import run_label
-    from ganops.tracking.registry import log_generator
-    from ganops.train_run import TrainingJob, open_training_run, train_and_log
-    from ganops.training.trainer import image_trainer
-
-    summary = _prepared_summary(paths)
-    image_shape = tuple(summary["image_shape"])
-    if config.train.batch_size > summary["n_train"]:
-        raise ConfigError(
-            f"train.batch_size ({config.train.batch_size}) is larger than the training set "
-            f"({summary['n_train']} images)",
-            hint="lower train.batch_size or use more data",
-        )
-    run_id, resumed = open_training_run(
-        config, paths, project_root, ("data", "train"), run_name or run_label(config)
-    )
-    train_split = load_split(paths.prepared / "train.npz")
-    n_classes = int(summary.get("n_classes", 0)) if config.train.conditional else 0
-
-    def make_job() -> TrainingJob:
-        return TrainingJob(
-            # The quick metric first: it may load the classifier before the GAN is built.
-            quality=_quick_quality(config, paths, train_split.images, n_classes),
-            trainer=image_trainer(config.train, image_shape, n_classes),
-            source=ImageBatches(
-                train_split.images,
-                config.train.batch_size,
-                config.train.seed,
-                labels=train_split.labels if n_classes else None,
-            ),
-            write_samples=lambda epoch, grid: save_grid(
-                grid, paths.samples / f"epoch_{epoch:03d}.png", columns=config.train.grid_size
-            ),
-            log_model=lambda: log_generator(
-                paths.generator, image_shape, conditional=bool(n_classes)
-            ),
-            summary={"image_shape": list(image_shape)},
-        )
-
-    return train_and_log(config, paths, project_root, run_id, resumed, make_job)
-
-
-def _quick_quality(config: Config, paths: RunPaths, train_images: Any, n_classes: int) -> Any:
-    """The quick FID that picks the best generator (domain features if the run has the
-    classifier, else pixels); None when ``train.quick_eval_samples`` is 0."""
-    if not config.train.quick_eval_samples:
-        return None
-    from ganops.evaluation.classifier import load_classifier
-    from ganops.evaluation.quick import QuickFid
-
-    classifier = None
-    if (paths.classifier / "summary.json").is_file():
-        classifier = load_classifier(paths.classifier)
-    return QuickFid(train_images, classifier, config.train.quick_eval_samples, n_classes)
-
-
-def classifier(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
-    """Train the domain classifier of the evaluation metrics (cached per data version)."""
-    if config.data.modality == "text":  # text metrics need no learned feature space
-        paths.classifier.mkdir(parents=True, exist_ok=True)
-        note = {"used": False, "reason": "text is measured on n-grams and BLEU"}
-        write_text_atomic(paths.classifier / "summary.json", json.dumps(note, indent=2))
-        return note
-    from ganops.evaluation.classifier import ensure_classifier
-    from ganops.evaluation.reference import cache_dir
-
-    return ensure_classifier(
-        config.classifier, paths.prepared, paths.classifier, cache_dir(project_root, "classifier")
+    modality = config.modality
+    return train_generator(
+        config, paths, project_root, modality, run_name or modality.run_label(config)
     )
 
 
 def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
-    """Sample the generator and compare with the real test images; write ``metrics.json``
-    and the pictures (sample grid, latent interpolation, per-class grid if conditional)."""
-    if config.data.modality == "text":
-        from ganops.text_stages import evaluate_text
-
-        return evaluate_text(config, paths, project_root)
-    from ganops.data.prepare import load_split
-    from ganops.evaluation.classifier import load_classifier
-    from ganops.evaluation.conditioning import is_conditional
-    from ganops.evaluation.image_metrics import evaluate_generator
-    from ganops.evaluation.pictures import class_grid_images, interpolation_images, save_grid
-    from ganops.evaluation.reference import cache_dir
-    from ganops.sampling import load_keras_generator
+    """Sample the generator and measure it against the held-out data; write
+    ``metrics.json`` and the pictures, and add both to the pipeline's MLflow run."""
     from ganops.tracking.runs import continue_run, log_metrics, read_run_id
 
     run_id = read_run_id(paths.run_info)
-    n_classes = int(_prepared_summary(paths).get("n_classes", 0))
-    if not (paths.classifier / "summary.json").is_file():  # e.g. a Prefect run: cheap if cached
-        classifier(config, paths, project_root)
-    domain_classifier = load_classifier(paths.classifier)
-    generator = load_keras_generator(paths.generator)
-    train = load_split(paths.prepared / "train.npz")
-    test = load_split(paths.prepared / "test.npz")
-    metrics, fakes = evaluate_generator(
-        generator,
-        train.images,
-        test.images,
-        config.evaluate,
-        domain_classifier,
-        cache_dir(project_root, "evaluation"),
-        n_classes,
-    )
-    paths.evaluation.mkdir(parents=True, exist_ok=True)
-    pictures = [save_grid(fakes[:64], paths.evaluation / SAMPLE_GRID, columns=8)]
-    steps = 10
-    strip = interpolation_images(generator, 4, steps, config.evaluate.seed, n_classes)
-    pictures.append(save_grid(strip, paths.evaluation / INTERPOLATION, columns=steps))
-    if is_conditional(generator) and n_classes:
-        grid = class_grid_images(generator, n_classes, 8, config.evaluate.seed)
-        pictures.append(save_grid(grid, paths.evaluation / CLASS_GRID, columns=8))
+    evaluation = config.modality.evaluate(config, paths, project_root)
+    metrics = evaluation.metrics
     write_text_atomic(paths.metrics, json.dumps(metrics, indent=2))
     with continue_run(config, project_root, run_id) as client:
-        numbers = [{"step": 0, **{k: v for k, v in metrics.items() if isinstance(v, float)}}]
-        log_metrics(client, run_id, numbers, [k for k in numbers[0] if k != "step"])
-        for picture in pictures:
+        numbers = {k: float(v) for k, v in metrics.items() if isinstance(v, int | float)}
+        log_metrics(client, run_id, [{"step": 0, **numbers}], list(numbers))
+        for picture in [*evaluation.pictures, paths.metrics]:
             client.log_artifact(run_id, str(picture), "evaluation")
-        client.log_artifact(run_id, str(paths.metrics), "evaluation")
-        client.log_artifact(run_id, str(paths.classifier / "summary.json"), "classifier")
-        client.set_tag(run_id, "ganops.feature_space_domain", metrics["feature_space_domain"])
+        for key, value in evaluation.tags.items():
+            client.set_tag(run_id, key, value)
     return metrics
 
 
 def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Register the run's generator; alias ``candidate``; ``champion`` through the gate."""
     from ganops.tracking.registry import MODEL_ARTIFACT, register_generator
-    from ganops.tracking.runs import (
-        continue_run,
-        data_hash,
-        git_commit,
-        read_run_id,
-        tracking_uri,
-    )
+    from ganops.tracking.runs import continue_run, data_hash, git_commit, read_run_id
     from ganops.tracking.store_lock import store_lock
 
     run_id = read_run_id(paths.run_info)
-    metrics = json.loads(paths.metrics.read_text()) if paths.metrics.is_file() else None
-    if metrics is None:
-        raise DataError(f"{paths.metrics} not found", hint="run `ganops evaluate` first")
+    metrics = json.loads(paths.metrics.read_text())
     if config.register.metric not in metrics:
         raise ConfigError(
             f"register.metric: {config.register.metric!r} is not in {paths.metrics}",
@@ -201,7 +92,7 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     # Read champion, compare, move alias: one atomic step even with concurrent runs.
     with (
         continue_run(config, project_root, run_id) as client,
-        store_lock(tracking_uri(config, project_root)),
+        store_lock(config.tracking_uri(project_root)),
     ):
         decision = register_generator(
             client,
@@ -226,18 +117,142 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     return result
 
 
-STAGES = {
-    "prepare": prepare,
-    "classifier": classifier,
-    "train": train,
-    "evaluate": evaluate,
-    "register": register,
-}
+@dataclass(frozen=True)
+class Output:
+    """One output (a ``RunPaths`` name) and how DVC keeps it."""
+
+    name: str
+    kind: str = "outs"  # outs | metrics | plots
+    cache: bool = True
+    persist: bool = False
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: StageFunction
+    help: str
+    reads: tuple[str, ...]  # RunPaths names written by earlier stages
+    writes: tuple[Output, ...]
+    params: tuple[str, ...]  # config sections
+    code: tuple[str, ...]  # library files and folders it runs, under src/ganops/
+    reads_raw_data: bool = False  # data.path
+
+    def __call__(self, config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
+        """Run the stage after checking that its inputs exist (naming the stage to run)."""
+        for name in self.reads:
+            if not getattr(paths, name).exists():
+                producer = next(s.name for s in STAGES if name in (o.name for o in s.writes))
+                raise DataError(
+                    f"{getattr(paths, name)} not found: `{self.name}` reads what "
+                    f"`{producer}` writes",
+                    hint=f"run `ganops {producer}` first (or `ganops pipeline`)",
+                )
+        return self.run(config, paths, project_root)
+
+
+# Code every stage runs: the graph, the schema, the output layout, the modalities.
+COMMON_CODE = ("stages.py", "config.py", "paths.py", "modalities")
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        "prepare",
+        prepare,
+        "read the raw data into arrays",
+        reads=(),
+        writes=(Output("prepared"),),
+        params=("data", "text"),
+        code=(*COMMON_CODE, "data"),
+        reads_raw_data=True,
+    ),
+    Stage(
+        "classifier",
+        classifier,
+        "train the domain classifier of the evaluation metrics (cached per data version)",
+        reads=("prepared",),
+        writes=(Output("classifier"),),
+        params=("classifier",),
+        code=(*COMMON_CODE, "evaluation/classifier.py"),
+    ),
+    Stage(
+        "train",
+        train,
+        "train the GAN and log it to MLflow",
+        # The classifier's feature space scores the checkpoints that pick the best generator.
+        reads=("prepared", "classifier"),
+        writes=(
+            Output("model_dir"),
+            Output("samples"),
+            Output("loss_plot"),
+            # Checkpoints survive a crash so that rerunning resumes; ganops discards them
+            # itself when the data or train parameters change.
+            Output("train_state", persist=True, cache=False),
+            Output("losses", kind="plots", cache=False),
+        ),
+        params=("train", "text"),
+        code=(*COMMON_CODE, "train_stage.py", "data", "models", "training", "evaluation"),
+    ),
+    Stage(
+        "evaluate",
+        evaluate,
+        "measure sample quality, write metrics.json",
+        reads=("model_dir", "prepared", "classifier"),
+        writes=(Output("evaluation"), Output("metrics", kind="metrics", cache=False)),
+        params=("evaluate",),
+        code=(*COMMON_CODE, "evaluation", "data", "noise.py", "sampling.py"),
+    ),
+    Stage(
+        "register",
+        register,
+        "register the generator; move aliases through the quality gate",
+        reads=("model_dir", "metrics"),
+        writes=(Output("registration", cache=False),),
+        params=("register", "tracking"),
+        code=(*COMMON_CODE, "tracking"),
+    ),
+)
+
+
+def stage_named(name: str) -> Stage:
+    return next(stage for stage in STAGES if stage.name == name)
 
 
 def run_pipeline(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """All stages in order, in this process (the DVC and Prefect paths run the same)."""
-    results: dict[str, Any] = {}
-    for name, stage in STAGES.items():
-        results[name] = stage(config, paths, project_root)
-    return results
+    return {stage.name: stage(config, paths, project_root) for stage in STAGES}
+
+
+def run_summary(
+    title: str,
+    results: dict[str, Any],
+    config: Config,
+    paths: RunPaths,
+    project_root: Path,
+    ui_url: str | None = None,
+) -> str:
+    """The end-of-run summary a person reads (markdown): model version and aliases, the gate's
+    decision, a link to the MLflow run, the metrics beside their floors and the samples."""
+    from ganops.report import summary_markdown
+    from ganops.tracking.lookup import run_links
+
+    registration = results.get("register", {})
+    run_id = registration.get("run_id") or results.get("train", {}).get("run_id")
+    links = run_links(
+        config, project_root, run_id, registration.get("model_name"), registration.get("version")
+    )
+    return summary_markdown(
+        title,
+        results,
+        paths.evaluation / config.modality.samples_file,
+        links["tracking_uri"],
+        ui_url,
+        links["experiment_id"],
+        links["aliases"],
+    )
+
+
+def failure_summary(title: str, stage: str, error: BaseException) -> str:
+    """Which stage failed and why (markdown), with the hint of a ganops error."""
+    from ganops.report import failure_markdown
+
+    return failure_markdown(title, stage, error)

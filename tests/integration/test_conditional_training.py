@@ -33,9 +33,10 @@ def test_conditional_resnet_trains_and_serves_by_label(
         overrides=overrides, output_dir=str(tmp_path / "out"), project_root=str(project_root)
     ).load()
     stages.prepare(config, paths, root)
+    stages.classifier(config, paths, root)
     summary = stages.train(config, paths, root)
     assert summary["best_step"] in (4, 8) and np.isfinite(summary["best_quality"])
-    history = MlflowClient(mlflow_uri).get_metric_history(summary["run_id"], "quick_fid_pixels")
+    history = MlflowClient(mlflow_uri).get_metric_history(summary["run_id"], "quick_fid_domain")
     assert [m.step for m in history] == [4, 8]
 
     model = mlflow.pyfunc.load_model(summary["model_uri"])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from ganops.stages import STAGES
 from tests import projects
 from tests.conftest import subprocess_env, venv_bin
 from tests.projects import run
@@ -37,8 +39,8 @@ def test_repro_runs_once_then_only_what_changed(
     assert "data.dvc" not in run(["git", "status", "--porcelain"], project_copy, env)
 
     first = run([dvc, "repro"], project_copy, env)
-    for stage in ("prepare", "train", "evaluate", "register"):
-        assert f"Running stage '{stage}'" in first
+    for stage in STAGES:
+        assert f"Running stage '{stage.name}'" in first
     assert (project_copy / "artifacts" / "registration.json").is_file()
     metrics = run([dvc, "metrics", "show", "--json"], project_copy, env)
     assert "fid_pixels" in metrics
@@ -55,6 +57,20 @@ def test_repro_runs_once_then_only_what_changed(
         assert f"Running stage '{stage}'" in third
     status = run([dvc, "status"], project_copy, env)
     assert "changed" not in status
+
+    # Editing the code a stage runs makes it stale, and only it and what follows.
+    code = project_copy / "src" / "ganops" / "train_stage.py"
+    original = code.read_text()
+    code.write_text(original + "# edited\n")
+    stale = json.loads(run([dvc, "status", "--json"], project_copy, env))
+    assert set(stale) == {"train"} and "src/ganops/train_stage.py" in json.dumps(stale)
+    code.write_text(original)
+    # Retraining the classifier changes what train reads: train is stale.
+    params["classifier"]["epochs"] += 1
+    (project_copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run([dvc, "repro", "--single-item", "classifier"], project_copy, env)
+    stale = json.loads(run([dvc, "status", "--json"], project_copy, env))
+    assert "train" in stale and "artifacts/classifier" in json.dumps(stale["train"])
 
 
 def test_data_push_pull_round_trip(project_copy: Path) -> None:

@@ -52,7 +52,8 @@ def test_cli_override_is_refused_before_work(case: str, tmp_path: Path) -> None:
     override, key, allowed = CASES[case]
     out = tmp_path / "out"
     if case == "batch larger than data":  # known only once the data is read
-        assert ganops("prepare", "--out", str(out), *FIXTURE).returncode == 0
+        for stage in ("prepare", "classifier"):
+            assert ganops(stage, "--out", str(out), *FIXTURE).returncode == 0
     before = sorted(out.rglob("*")) if out.exists() else []
     result = ganops("train", "--out", str(out), *FIXTURE, "--set", override)
     assert result.returncode == 2

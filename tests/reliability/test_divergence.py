@@ -3,6 +3,7 @@ MLflow run is marked FAILED (real trainer, real sqlite store)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -21,14 +22,15 @@ def test_nan_loss_stops_with_step_keeps_checkpoint_and_fails_run(
     tmp_path: Path, mlflow_uri: str, monkeypatch: pytest.MonkeyPatch, project_root: Path
 ) -> None:
     calls = tf.Variable(0, dtype=tf.int64)
-    healthy_d_loss, g_loss = losses.LOSSES["non_saturating"]
+    healthy = losses.LOSSES["non_saturating"]
 
     def explodes_at_step_20(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
         calls.assign_add(1)
-        loss = healthy_d_loss(real_logits, fake_logits)
+        loss = healthy.d_loss(real_logits, fake_logits)
         return tf.where(calls >= 20, tf.constant(float("nan")), loss)
 
-    monkeypatch.setitem(losses.LOSSES, "non_saturating", (explodes_at_step_20, g_loss))
+    broken = dataclasses.replace(healthy, d_loss=explodes_at_step_20)
+    monkeypatch.setitem(losses.LOSSES, "non_saturating", broken)
     overrides = {
         "data.path": "tests/fixtures/fashion-mnist",
         "train.epochs": 3,
@@ -40,6 +42,7 @@ def test_nan_loss_stops_with_step_keeps_checkpoint_and_fails_run(
         overrides=overrides, output_dir=str(tmp_path / "out"), project_root=str(project_root)
     ).load()
     stages.prepare(config, paths, root)
+    stages.classifier(config, paths, root)
     with pytest.raises(TrainingError, match="loss diverged at step 20") as caught:
         stages.train(config, paths, root)
     assert "last good checkpoint (epoch 1)" in caught.value.message

@@ -53,6 +53,7 @@ def test_sigkill_mid_epoch_then_rerun_equals_uninterrupted_run(
     straight, killed = tmp_path / "straight", tmp_path / "killed"
     for out in (straight, killed):
         run("prepare", out, env)
+        run("classifier", out, env)
     run("train", straight, env)
 
     process = subprocess.Popen(

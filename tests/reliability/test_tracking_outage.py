@@ -35,15 +35,16 @@ def test_training_survives_a_tracking_outage_and_logs_after_restart(tmp_path: Pa
     store.mkdir()
     env = subprocess_env(MLFLOW_TRACKING_URI=f"http://127.0.0.1:{port}")
     ganops = [venv_bin("ganops")]
-    prepared = subprocess.run(
-        [*ganops, "prepare", "--out", str(out), *TRAIN],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert prepared.returncode == 0, prepared.stderr
+    for stage in ("prepare", "classifier"):
+        prepared = subprocess.run(
+            [*ganops, stage, "--out", str(out), *TRAIN],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert prepared.returncode == 0, prepared.stderr
 
     server = start_server(port, store)
     training = subprocess.Popen(

@@ -41,14 +41,15 @@ def test_kills_mid_epoch_and_mid_write_resume_from_last_complete_checkpoint(
 ) -> None:
     env = subprocess_env()
     out = tmp_path / "out"
-    subprocess.run(
-        ganops("prepare", out=out),
-        cwd=PROJECT_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    for stage in ("prepare", "classifier"):
+        subprocess.run(
+            ganops(stage, out=out),
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     rng = random.Random(0)
     kills = 0
     for _ in range(3):

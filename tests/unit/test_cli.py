@@ -41,6 +41,7 @@ def test_unreachable_tracking_server_is_a_clear_error_before_training(tmp_path) 
 
     common = ["--out", str(tmp_path), "--set", "data.path=tests/fixtures/fashion-mnist"]
     assert run_cli("prepare", *common).returncode == 0
+    assert run_cli("classifier", *common).returncode == 0
     env = subprocess_env(MLFLOW_TRACKING_URI=f"http://127.0.0.1:{free_port()}")
     result = subprocess.run(
         [sys.executable, "-m", "ganops.cli", "train", *common],

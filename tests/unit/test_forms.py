@@ -8,9 +8,13 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from ganops.config import IMAGE_SIZES, Config, Loss, Precision, load_config
-from ganops.forms import FORM_SECTIONS, form_models, form_overrides, run_label
+from ganops.config import Config, Loss, Precision, load_config
+from ganops.forms import form_models, form_overrides
+from ganops.modalities import modality_named
+from ganops.models.shapes import IMAGE_SIZES
 from tests.conftest import PROJECT_ROOT
+
+FORM_SECTIONS = modality_named("image").form_sections
 
 
 @pytest.fixture
@@ -19,7 +23,7 @@ def forms(tmp_path: Path) -> dict:
     params["train"]["epochs"] = 7  # a default that differs from the schema's
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump(params))
-    return form_models(path)
+    return form_models(path, FORM_SECTIONS)
 
 
 def test_defaults_come_from_params_yaml(forms: dict) -> None:
@@ -72,7 +76,7 @@ def test_only_changed_fields_become_overrides(forms: dict) -> None:
 
 def test_run_label_names_dataset_model_and_loss() -> None:
     config = load_config(PROJECT_ROOT / "params.yaml")
-    label = run_label(config)
+    label = config.modality.run_label(config)
     assert config.data.dataset in label and config.train.loss in label and "dcgan" in label
 
 
@@ -89,6 +93,6 @@ def test_nested_settings_are_a_nested_form_and_become_dotted_overrides(forms: di
         forms["train"](improved={"label_smoothing": 0.9})
 
 
-def test_text_label_names_the_text_model() -> None:
+def test_text_label_names_the_text_model_and_its_penalty() -> None:
     config = load_config(PROJECT_ROOT / "params-text.yaml")
-    assert run_label(config) == "fortunes-char-resnet-wgan_gp"
+    assert config.modality.run_label(config) == "fortunes-char-resnet-wgan-gp"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from ganops.errors import ConfigError
+from ganops.data.batch_size import check_batch_fits
 
 
 def to_unit_range(images: np.ndarray | tf.Tensor) -> tf.Tensor:
@@ -14,10 +14,7 @@ def to_unit_range(images: np.ndarray | tf.Tensor) -> tf.Tensor:
 
 def image_dataset(images: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
     """An infinite-free, one-epoch dataset; full batches only, so every step has one shape."""
-    if batch_size > len(images):
-        raise ConfigError(
-            f"train.batch_size ({batch_size}) is larger than the training set ({len(images)})"
-        )
+    check_batch_fits(batch_size, len(images), f"the training set ({len(images)} images)")
     dataset = tf.data.Dataset.from_tensor_slices(images)
     dataset = dataset.shuffle(min(len(images), 60_000), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(batch_size, drop_remainder=True, num_parallel_calls=tf.data.AUTOTUNE)
@@ -43,10 +40,7 @@ class ImageBatches:
         seed: int,
         labels: np.ndarray | None = None,
     ) -> None:
-        if batch_size > len(images):
-            raise ConfigError(
-                f"train.batch_size ({batch_size}) is larger than the training set ({len(images)})"
-            )
+        check_batch_fits(batch_size, len(images), f"the training set ({len(images)} images)")
         self.images = images
         self.labels = labels
         self.batch_size = batch_size

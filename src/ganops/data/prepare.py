@@ -6,7 +6,6 @@ in the input pipeline so the prepared files stay small and lossless.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +14,9 @@ import numpy as np
 from ganops.config import DataConfig
 from ganops.data.idx import read_split
 from ganops.data.image_folder import read_image_folder, split_indices
+from ganops.data.summary import write_summary
 from ganops.errors import DataError
-from ganops.paths import atomic_path, write_text_atomic
+from ganops.paths import atomic_path
 
 
 @dataclass(frozen=True)
@@ -98,5 +98,4 @@ def prepare_images(config: DataConfig, project_root: Path, out_dir: Path) -> dic
         "n_classes": int(max(train.labels.max(), test.labels.max()) + 1),
         **facts,
     }
-    write_text_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
-    return summary
+    return write_summary(out_dir, "image", summary)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from ganops.errors import ConfigError
+from ganops.data.batch_size import check_batch_fits
 
 
 class TextBatches:
@@ -16,11 +16,7 @@ class TextBatches:
     """
 
     def __init__(self, tokens: np.ndarray, vocab_size: int, batch_size: int, seed: int) -> None:
-        if batch_size > len(tokens):
-            raise ConfigError(
-                f"train.batch_size ({batch_size}) is larger than the training set "
-                f"({len(tokens)} text samples)"
-            )
+        check_batch_fits(batch_size, len(tokens), f"the training set ({len(tokens)} text samples)")
         self.tokens = tokens.astype(np.int32)
         self.vocab_size = vocab_size
         self.batch_size = batch_size

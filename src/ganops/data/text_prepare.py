@@ -6,7 +6,6 @@ record and two runs can be checked to hold out the same text)."""
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import numpy as np
 
 from ganops.config import Config
 from ganops.data.image_folder import split_indices
+from ganops.data.summary import write_summary
 from ganops.data.text import Vocabulary, fit_length, read_corpus
 from ganops.errors import DataError
 from ganops.paths import atomic_path, write_text_atomic
@@ -43,7 +43,6 @@ def prepare_text(config: Config, project_root: Path, out_dir: Path) -> dict:
     write_text_atomic(out_dir / VOCAB_FILE, vocabulary.to_json())
     summary = {
         "dataset": data.dataset,
-        "modality": "text",
         "source": str(data.path),
         "sequence_shape": [text.max_length],
         "vocab_size": len(vocabulary),
@@ -59,8 +58,7 @@ def prepare_text(config: Config, project_root: Path, out_dir: Path) -> dict:
         "test_sha256": hashlib.sha256("\n".join(test).encode()).hexdigest(),
         "skipped": [f"{s.file}:{s.line}" for s in report.skipped[:100]],
     }
-    write_text_atomic(out_dir / "summary.json", json.dumps(summary, indent=2))
-    return summary
+    return write_summary(out_dir, "text", summary)
 
 
 def save_text_split(tokens: np.ndarray, texts: list[str], stem: Path) -> None:

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from ganops.config import ClassifierConfig
+from ganops.evaluation.feature_cache import array_digest, make_key
 from ganops.evaluation.features import to_unit_interval
-from ganops.evaluation.reference import array_digest, make_key
 from ganops.paths import write_text_atomic
 
 log = logging.getLogger(__name__)

@@ -33,6 +33,15 @@ def _label_index(generator: Any) -> int:
     return 1
 
 
+def class_count(generator: Any) -> int:
+    """How many classes a conditional generator was trained on (its label embedding's
+    size); 0 for an unconditional one."""
+    for layer in getattr(generator, "layers", []):
+        if layer.__class__.__name__ == "Embedding":
+            return int(layer.input_dim)
+    return 0
+
+
 def latent_dim(generator: Any) -> int:
     if not is_conditional(generator):
         return int(generator.input_shape[-1])

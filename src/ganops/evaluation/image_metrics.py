@@ -27,11 +27,11 @@ from ganops.config import EvaluateConfig
 from ganops.evaluation import conditioning
 from ganops.evaluation.classifier import DomainClassifier
 from ganops.evaluation.coverage import coverage_metrics
+from ganops.evaluation.feature_cache import array_digest, cached_arrays, cached_json, make_key
 from ganops.evaluation.features import pixel_features
 from ganops.evaluation.frechet import frechet_distance_of
 from ganops.evaluation.kid import kernel_distance
 from ganops.evaluation.manifold import precision_recall
-from ganops.evaluation.reference import array_digest, cached_arrays, cached_json, make_key
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,7 @@ import numpy as np
 from ganops.evaluation.classifier import DomainClassifier
 from ganops.evaluation.frechet import frechet_distance, gaussian_stats
 from ganops.evaluation.image_metrics import DomainSpace, generate
-
-FIRST_SEED = 10_000_000  # far from the evaluation and grid seeds
+from ganops.noise import QUICK_EVAL_FIRST_SEED
 
 
 class QuickFid:
@@ -38,5 +37,7 @@ class QuickFid:
         self.real_stats = gaussian_stats(self.space(real_images[picks])[0])
 
     def __call__(self, generator: Any) -> float:
-        fakes = generate(generator, self.n_samples, FIRST_SEED, self.batch_size, self.n_classes)
+        fakes = generate(
+            generator, self.n_samples, QUICK_EVAL_FIRST_SEED, self.batch_size, self.n_classes
+        )
         return frechet_distance(*gaussian_stats(self.space(fakes)[0]), *self.real_stats)

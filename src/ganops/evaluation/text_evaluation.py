@@ -23,7 +23,7 @@ from ganops.evaluation.text_metrics import (
     self_bleu,
     text_metrics,
 )
-from ganops.noise import noise_from_seeds
+from ganops.noise import QUICK_EVAL_FIRST_SEED, noise_from_seeds
 
 Sampler = Callable[[np.ndarray], np.ndarray]  # latent vectors -> (B, L, V) probabilities
 
@@ -71,7 +71,6 @@ class QuickTextJsd:
     better; ranks checkpoints of one run, not runs."""
 
     name = "quick_jsd_4"
-    first_seed = 10_000_000  # far from the evaluation and epoch-sample seeds
 
     def __init__(self, train_texts: Sequence[str], vocabulary: Vocabulary, n: int = 500) -> None:
         self.n = min(n, len(train_texts))
@@ -85,6 +84,6 @@ class QuickTextJsd:
             self.vocabulary,
             self.n,
             int(generator.input_shape[-1]),
-            self.first_seed,
+            QUICK_EVAL_FIRST_SEED,
         )
         return jsd(char_ngrams(samples, 4), self.reference)

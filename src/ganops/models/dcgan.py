@@ -1,9 +1,8 @@
-"""The seed's DCGAN, made correct and sized from the data.
+"""The DCGAN (Radford et al. 2015, in the TensorFlow tutorial's layout), sized from the data.
 
-The seed's generator asserted 64x64 but produced 16x16, and its discriminator ended in a
-sigmoid while the loss used ``from_logits=True``. Here the generator upsamples from a small
-square (7x7 for 28 px, 8x8 for 32 and 64 px) to exactly the image size, and the
-discriminator returns raw logits in float32 (the loss applies the sigmoid).
+The generator upsamples from a small square (7x7 for 28 px, 8x8 for 32 and 64 px,
+``models.shapes``) to exactly the image size; the discriminator returns raw logits in float32
+(the loss applies the sigmoid).
 """
 
 from __future__ import annotations
@@ -11,43 +10,11 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ganops.errors import ConfigError
+from ganops.config import MinibatchFeatures
+from ganops.models.conditional import label_embedding, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
-
-SUPPORTED_SIZES = (28, 32, 64)
-
-
-def upsampling_steps(size: int) -> int:
-    """Number of stride-2 layers between the first feature map and the image."""
-    if size not in SUPPORTED_SIZES:
-        raise ConfigError(
-            f"image size {size} is not supported by the DCGAN",
-            hint=f"allowed sizes: {', '.join(map(str, SUPPORTED_SIZES))}",
-        )
-    return 2 if size <= 32 else 3
-
-
-def label_input() -> keras.KerasTensor:
-    """Class labels, int32 (B, 1): the layout ``ganops.evaluation.conditioning`` feeds."""
-    return keras.Input((1,), dtype="int32", name="label")
-
-
-def label_embedding(labels: keras.KerasTensor, n_classes: int, width: int) -> keras.KerasTensor:
-    x = layers.Embedding(n_classes, width)(labels)
-    return layers.Flatten()(x)
-
-
-def projection_logit(
-    features: keras.KerasTensor, labels: keras.KerasTensor | None, n_classes: int
-) -> keras.KerasTensor:
-    """Linear logit, plus <embed(y), features> with labels (Miyato & Koyama 2018), float32."""
-    logit = layers.Dense(1, dtype="float32", name="logit")(features)
-    if labels is None:
-        return logit
-    embedded = label_embedding(labels, n_classes, int(features.shape[-1]))
-    projection = layers.Dot(axes=1, dtype="float32")([features, embedded])
-    return layers.Add(dtype="float32", name="projected_logit")([logit, projection])
+from ganops.models.shapes import upsampling_steps
 
 
 def build_generator(
@@ -92,7 +59,7 @@ def build_discriminator(
     image_shape: tuple[int, int, int],
     base_filters: int = 64,
     n_classes: int = 0,
-    minibatch: str = "none",
+    minibatch: str = MinibatchFeatures.none,
 ) -> keras.Model:
     """``n_classes`` > 0: a second input ``label`` and a projection discriminator.
     ``minibatch``: "none", "stddev" (a std channel on the last feature map) or
@@ -105,11 +72,11 @@ def build_discriminator(
         x = layers.Conv2D(base_filters * 2**step, 5, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)
         x = layers.Dropout(0.3)(x)
-    if minibatch == "stddev":
+    if minibatch == MinibatchFeatures.stddev:
         x = MinibatchStdDev(name="minibatch_stddev")(x)
     # Named: feature matching reads this layer (see ganops.models.features).
     x = layers.Flatten(name=FEATURE_LAYER)(x)
-    if minibatch == "discrimination":
+    if minibatch == MinibatchFeatures.discrimination:
         x = MinibatchDiscrimination(name="minibatch_discrimination")(x)
     # Raw logits (no sigmoid), float32 so the loss is computed in full precision.
     labels = label_input() if n_classes else None

@@ -18,8 +18,6 @@ from typing import Any
 import keras
 from keras import layers, ops
 
-KINDS = ("none", "stddev", "discrimination")
-
 
 @keras.saving.register_keras_serializable(package="ganops")
 class MinibatchStdDev(layers.Layer):

@@ -12,9 +12,11 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ganops.models.dcgan import label_embedding, label_input, upsampling_steps
+from ganops.config import MinibatchFeatures
+from ganops.models.conditional import label_embedding, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
+from ganops.models.shapes import upsampling_steps
 
 
 def _sn(layer: layers.Layer) -> layers.Layer:
@@ -70,7 +72,7 @@ def build_discriminator(
     image_shape: tuple[int, int, int],
     base_filters: int = 64,
     n_classes: int = 0,
-    minibatch: str = "none",
+    minibatch: str = MinibatchFeatures.none,
 ) -> keras.Model:
     """``minibatch``: "none", "stddev" (a std channel after the last block) or
     "discrimination" (batch-closeness features after the pooled features)."""
@@ -79,17 +81,13 @@ def build_discriminator(
     x = image
     for step in range(steps):
         x = _block_down(x, base_filters * 2**step, first=step == 0)
-    if minibatch == "stddev":
+    if minibatch == MinibatchFeatures.stddev:
         x = MinibatchStdDev(name="minibatch_stddev")(x)
     # Named: feature matching reads this layer (see ganops.models.features).
     features = layers.GlobalAveragePooling2D(name=FEATURE_LAYER)(layers.ReLU()(x))
-    if minibatch == "discrimination":
+    if minibatch == MinibatchFeatures.discrimination:
         features = MinibatchDiscrimination(name="minibatch_discrimination")(features)
-    logit = _sn(layers.Dense(1, dtype="float32", name="logit"))(features)
-    if not n_classes:
-        return keras.Model(image, logit, name="resnet_discriminator")
-    labels = label_input()
-    embedded = label_embedding(labels, n_classes, int(features.shape[-1]))
-    projection = layers.Dot(axes=1, dtype="float32")([features, embedded])
-    logit = layers.Add(dtype="float32", name="projected_logit")([logit, projection])
-    return keras.Model([image, labels], logit, name="resnet_discriminator")
+    labels = label_input() if n_classes else None
+    logit = projection_logit(features, labels, n_classes, wrap=_sn)
+    inputs = [image, labels] if labels is not None else image
+    return keras.Model(inputs, logit, name="resnet_discriminator")

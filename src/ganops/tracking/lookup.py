@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ganops.config import Config
-from ganops.tracking.runs import connect, tracking_uri
+from ganops.tracking.runs import connect
 
 
 def run_links(
@@ -17,7 +17,7 @@ def run_links(
     if model_name and version:
         aliases = sorted(client.get_model_version(model_name, version).aliases)
     return {
-        "tracking_uri": tracking_uri(config, project_root),
+        "tracking_uri": config.tracking_uri(project_root),
         "experiment_id": client.get_run(run_id).info.experiment_id,
         "aliases": aliases,
     }

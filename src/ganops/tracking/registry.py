@@ -12,14 +12,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import mlflow
-import numpy as np
 from mlflow.exceptions import MlflowException
-from mlflow.models import ModelSignature
 from mlflow.tracking import MlflowClient
-from mlflow.types import ColSpec, Schema, TensorSpec
 
 import ganops
 from ganops.config import RegisterConfig
+from ganops.modalities import ServedModel
+from ganops.tracking.model_input import MODALITY_KEY
 
 MODEL_ARTIFACT = "generator"
 CANDIDATE, CHAMPION = "candidate", "champion"
@@ -40,26 +39,18 @@ def pip_requirements() -> list[str]:
     return pins
 
 
-def log_generator(
-    generator_path: Path, image_shape: tuple[int, int, int], conditional: bool = False
-) -> str:
-    """Log the ``.keras`` generator as a pyfunc model in the active run; returns its URI.
-
-    A conditional generator's table may also carry a ``label`` column."""
-    columns = [ColSpec("long", "seed")]
-    if conditional:
-        columns.append(ColSpec("long", "label", required=False))
-    signature = ModelSignature(
-        inputs=Schema(columns),
-        outputs=Schema([TensorSpec(np.dtype("float32"), (-1, *image_shape))]),
-    )
+def log_generator(generator_path: Path, modality: str, served: ServedModel) -> str:
+    """Log the ``.keras`` generator as a pyfunc model of ``modality`` in the active run, with
+    what the modality's served model needs besides it; returns the model's URI."""
     package_dir = Path(ganops.__file__).parent
     info = mlflow.pyfunc.log_model(
         name=MODEL_ARTIFACT,
         python_model=str(package_dir / "tracking" / "generator_model.py"),
-        artifacts={"generator": str(generator_path)},
+        artifacts={"generator": str(generator_path), **served.artifacts},
+        model_config={MODALITY_KEY: modality},
         code_paths=[str(package_dir)],
-        signature=signature,
+        signature=served.signature,
+        input_example=served.input_example,
         pip_requirements=pip_requirements(),
     )
     return info.model_uri

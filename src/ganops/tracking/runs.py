@@ -31,15 +31,6 @@ from ganops.tracking.store_lock import sqlite_path, store_lock
 MAX_PARAM_LENGTH = 6000
 
 
-def tracking_uri(config: Config, project_root: Path) -> str:
-    """``MLFLOW_TRACKING_URI`` wins; a relative sqlite path is made absolute under the root."""
-    uri = os.environ.get("MLFLOW_TRACKING_URI") or config.tracking.uri
-    prefix = "sqlite:///"
-    if uri.startswith(prefix) and not uri.startswith(prefix + "/"):
-        uri = prefix + str((project_root / uri[len(prefix) :]).resolve())
-    return uri
-
-
 def check_server(uri: str, timeout: float = 5.0) -> None:
     """Fail in seconds, not after MLflow's minutes of retries, when a server is down."""
     if not uri.startswith(("http://", "https://")):
@@ -58,7 +49,7 @@ def check_server(uri: str, timeout: float = 5.0) -> None:
 
 def connect(config: Config, project_root: Path) -> MlflowClient:
     """Point MLflow at the store and make sure the experiment exists."""
-    uri = tracking_uri(config, project_root)
+    uri = config.tracking_uri(project_root)
     check_server(uri)
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)

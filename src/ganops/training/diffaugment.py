@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import tensorflow as tf
 
-POLICIES = ("color", "translation", "cutout")
+from ganops.config import DiffAugmentPolicy
 
 
 def _per_example(noise: tf.random.Generator, x: tf.Tensor, low: float, high: float) -> tf.Tensor:
@@ -62,7 +62,12 @@ def cutout(x: tf.Tensor, noise: tf.random.Generator, ratio: float = 0.5) -> tf.T
     return x * tf.cast(~inside, x.dtype)[..., None]
 
 
-AUGMENTS = {"color": color, "translation": translation, "cutout": cutout}
+# Keyed by the setting's names (``train.diffaugment``), which the configuration owns.
+AUGMENTS = {
+    DiffAugmentPolicy.color: color,
+    DiffAugmentPolicy.translation: translation,
+    DiffAugmentPolicy.cutout: cutout,
+}
 
 
 def diff_augment(x: tf.Tensor, noise: tf.random.Generator, policies: Sequence[str]) -> tf.Tensor:

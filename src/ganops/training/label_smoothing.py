@@ -1,4 +1,5 @@
-"""One-sided label smoothing (Salimans et al. 2016, section 3.4) for cross-entropy losses.
+"""One-sided label smoothing (Salimans et al. 2016, section 3.4) for cross-entropy losses
+(those with ``cross_entropy`` in ``training.losses.LOSSES``; the configuration checks it).
 
 The discriminator's real target becomes 1 - epsilon while the fake target stays 0. Smoothing
 the fake side too would reward the generator for staying where the data is absent, which is
@@ -10,10 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import tensorflow as tf
-
-from ganops.config import CROSS_ENTROPY_LOSSES
-
-__all__ = ["CROSS_ENTROPY_LOSSES", "one_sided_smoothing", "smoothed_cross_entropy_d_loss"]
 
 DLoss = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]
 

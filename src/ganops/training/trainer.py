@@ -2,10 +2,8 @@
 
 API (what a new modality needs)::
 
-    precision = apply_precision(config.precision)          # before building models
-    generator, discriminator = build_my_models(config, ...)  # e.g. build_image_models
-    trainer = GanTrainer(config, generator, discriminator, LatentSpec((config.latent_dim,)))
-    result = trainer.fit(source, state_dir, on_losses=..., on_epoch=...)
+    trainer = build_trainer(config, lambda: build_my_models(...))   # precision, seed, scope
+    result = trainer.fit(source, state_dir, callbacks, quality=...)
 
 - ``generator``: Keras model, ``z`` -> fake batch; with two inputs it is conditional and gets
   ``[z, labels]`` (labels int32, shape (B, 1)). Its output has the real batch's shape.
@@ -16,23 +14,23 @@ API (what a new modality needs)::
   the batches already trained). ``ganops.data.pipeline.ImageBatches`` is the image one.
 - ``LatentSpec``: the shape of one noise vector; noise is standard normal.
 
-Nothing in the train step knows about images: losses reduce over all elements, the WGAN-GP
-interpolation weight is broadcast over every non-batch axis, and R1 sums over them. Each batch
-is one discriminator step; every ``d_steps``-th batch also updates the generator, sharing the
-forward pass (the tutorial's simultaneous update when ``d_steps`` is 1).
+Nothing in the train step knows about images: losses reduce over all elements and penalties
+over every non-batch axis. Each batch is one discriminator step; every ``d_steps``-th batch
+also updates the generator, sharing the forward pass (the tutorial's simultaneous update when
+``d_steps`` is 1). The loss (``training.losses``) and the penalty (``training.penalties``) are
+looked up by name once, here.
 
 Everything that decides the result (G, D, the EMA generator, optimizer slots, the noise
-generator used for z, augmentation and penalties, the epoch and step counters) lives in one
-``tf.train.Checkpoint``, so a killed run restarted with the same config continues exactly
-(mid-epoch too, with ``checkpoint_every_steps``). Tracking is not done here: the caller passes
-callbacks, which keeps this layer free of MLflow.
+generator used for z, augmentation and penalties, the epoch and step counters, the budget and
+the best score so far) lives in one ``tf.train.Checkpoint``, so a killed run restarted with the
+same config continues exactly (mid-epoch too, with ``checkpoint_every_steps``). Tracking is not
+done here: the caller passes ``TrainingCallbacks``, which keeps this layer free of MLflow.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,21 +44,20 @@ from tqdm.auto import tqdm
 from ganops.config import TrainConfig
 from ganops.errors import ConfigError, DataError, TrainingError
 from ganops.noise import noise_from_seeds
-from ganops.paths import atomic_path
+from ganops.training.callbacks import (
+    BestGeneratorKeeper,
+    LossRow,
+    Quality,
+    TrainingBudget,
+    TrainingCallbacks,
+)
 from ganops.training.ema import GeneratorEMA
 from ganops.training.improved import Improvements
 from ganops.training.losses import LOSSES
 from ganops.training.optimizers import build_optimizer
-from ganops.training.penalties import gradient_penalty, interpolation_weights, r1_penalty
+from ganops.training.penalties import PENALTIES
 
 logger = logging.getLogger(__name__)
-LossRow = dict[str, float]
-OnLosses = Callable[[list[LossRow]], None]
-OnEpoch = Callable[[int, np.ndarray, list[LossRow]], None]
-OnCheckpoint = Callable[[list[LossRow]], None]
-Quality = Callable[[keras.Model], float]  # lower is better, e.g. a quick FID
-OnQuality = Callable[[int, float, bool], None]  # step, value, whether it is the best so far
-BEST_GENERATOR = "best_generator.keras"
 Augment = Callable[[tf.Tensor, tf.random.Generator], tf.Tensor]
 
 
@@ -94,6 +91,7 @@ class TrainResult:
     losses: list[LossRow] = field(repr=False)
     best_step: int | None = None
     best_quality: float | None = None
+    stopped_by: str = "epochs"  # epochs | max_steps | max_seconds
 
 
 class GanTrainer:
@@ -112,10 +110,15 @@ class GanTrainer:
         self.generator = generator
         self.discriminator = discriminator
         self.latent = latent or LatentSpec((config.latent_dim,))
-        self.augment = augment
         self.conditional = len(generator.inputs) == 2
         # The strategy whose scope the models were built in (the default one outside any).
         self.strategy = tf.distribute.get_strategy()
+        if augment is not None and self.strategy.num_replicas_in_sync > 1:
+            raise ConfigError(
+                "train.diffaugment is not supported with several replicas yet",
+                hint="set train.strategy: default, or train.diffaugment: ''",
+            )
+        self.augment = augment
         self.precision = keras.mixed_precision.global_policy().name
         scaling = self.precision == "mixed_float16"
         self.g_optimizer = build_optimizer(
@@ -129,9 +132,10 @@ class GanTrainer:
         # create variables only in its first trace.
         self.g_optimizer.build(generator.trainable_variables)
         self.d_optimizer.build(discriminator.trainable_variables)
-        self.d_loss_fn, self.g_loss_fn = LOSSES[config.loss]
+        loss = LOSSES[config.loss]
         self.improved = Improvements(config.improved, generator, discriminator)
-        self.d_loss_fn = self.improved.d_loss_fn(self.d_loss_fn)
+        self.d_loss_fn, self.g_loss_fn = self.improved.d_loss_fn(loss.d_loss), loss.g_loss
+        self.penalty = PENALTIES[config.penalty]
         self.noise = tf.random.Generator.from_seed(config.seed)
         self.ema = GeneratorEMA(generator, config.ema_decay) if config.ema_decay > 0 else None
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
@@ -193,31 +197,26 @@ class GanTrainer:
     def train_step(self, batch: tf.Tensor | tuple, update_generator: bool = True) -> tuple:
         """One discriminator step on ``batch``; also a generator step if ``update_generator``.
 
-        Returns ``(d_loss, g_loss)``, float32 (g_loss is 0 without a generator step); d_loss
-        is the adversarial part only, penalties are added for the gradient. Under a
+        Returns ``(d_loss, g_loss)``, float32, the adversarial parts only (penalties are added
+        for the gradient); g_loss is measured on this batch whether or not G moves. Under a
         multi-replica strategy each replica takes its slice of the global batch, noise and
-        interpolation weights (drawn once, here), so the result matches one device.
+        the penalty's random draws (drawn once, here), so the result matches one device.
         """
-        config = self.config
         real, labels = batch if self.conditional else (batch, None)
         if labels is not None:
             labels = tf.reshape(tf.cast(labels, tf.int32), (-1, 1))
         z = self.latent.sample(self.noise, tf.shape(real)[0])
-        weights = None
-        if config.loss == "wgan_gp" and config.gp_weight > 0:
-            weights = interpolation_weights(self.noise, real)
+        drawn = self.penalty.draw(self.noise, real)
         if self.strategy.num_replicas_in_sync == 1:
-            d_loss, g_loss = self._replica_step(real, labels, z, weights, update_generator)
+            d_loss, g_loss = self._replica_step(real, labels, z, drawn, update_generator)
         else:
             per_replica = self.strategy.run(
-                self._replica_step, args=(real, labels, z, weights, update_generator, True)
+                self._replica_step, args=(real, labels, z, drawn, update_generator, True)
             )
             mean = tf.distribute.ReduceOp.MEAN
             d_loss, g_loss = (self.strategy.reduce(mean, v, axis=None) for v in per_replica)
         # Cross-replica updates of mirrored variables: once, after the optimizers.
-        if config.loss == "wgan":  # Arjovsky et al. 2017: keep the critic K-Lipschitz
-            for variable in self.discriminator.trainable_variables:
-                variable.assign(tf.clip_by_value(variable, -config.clip_value, config.clip_value))
+        self.penalty.after_update(self.config, self.discriminator)
         if update_generator and self.ema is not None:
             self.ema.update()
         self.improved.after_step(generator_moved=update_generator)  # historical means
@@ -228,11 +227,10 @@ class GanTrainer:
         real: tf.Tensor,
         labels: tf.Tensor | None,
         z: tf.Tensor,
-        weights: tf.Tensor | None,
+        drawn: tf.Tensor | None,
         update_generator: bool,
         sliced: bool = False,
     ) -> tuple[tf.Tensor, tf.Tensor]:
-        config = self.config
         replicas = 1
         if sliced:  # this replica's rows of the global batch
             context = tf.distribute.get_replica_context()
@@ -241,7 +239,7 @@ class GanTrainer:
             start = context.replica_id_in_sync_group * size
             real, z = real[start : start + size], z[start : start + size]
             labels = None if labels is None else labels[start : start + size]
-            weights = None if weights is None else weights[start : start + size]
+            drawn = None if drawn is None else drawn[start : start + size]
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self._generate(z, labels, training=True)
             real_seen, fake_seen = real, fake
@@ -251,17 +249,11 @@ class GanTrainer:
             real_logits, real_features = self._critic_and_features(real_seen, labels)
             fake_logits, fake_features = self._critic_and_features(fake_seen, labels)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
-            d_total = self.improved.d_loss(d_loss)  # + historical averaging, when on
             critic = lambda x: self._critic(x, labels)  # noqa: E731
-            if weights is not None:
-                d_total += config.gp_weight * gradient_penalty(critic, real, fake, weights)
-            if config.r1_gamma > 0:
-                d_total += 0.5 * config.r1_gamma * r1_penalty(critic, real_seen)
-            g_loss = (
-                self.improved.g_loss(self.g_loss_fn(fake_logits), real_features, fake_features)
-                if update_generator
-                else tf.constant(0.0)
+            d_total = self.improved.d_loss(d_loss) + self.penalty.term(
+                self.config, critic, real, real_seen, fake, drawn
             )
+            g_loss = self.improved.g_loss(self.g_loss_fn(fake_logits), real_features, fake_features)
             # Replicas' gradients are summed: each contributes its share of the global mean.
             d_scaled = self._scaled(self.d_optimizer, d_total / replicas)
             g_scaled = self._scaled(self.g_optimizer, g_loss / replicas)
@@ -318,132 +310,47 @@ class GanTrainer:
         self,
         source: BatchSource,
         state_dir: Path,
-        on_losses: OnLosses | None = None,
-        on_epoch: OnEpoch | None = None,
+        callbacks: TrainingCallbacks | None = None,
         previous_losses: list[LossRow] | None = None,
-        on_checkpoint: OnCheckpoint | None = None,
         quality: Quality | None = None,
-        on_quality: OnQuality | None = None,
     ) -> TrainResult:
-        """Train to ``config.epochs`` (or ``max_steps`` / ``max_seconds``), resuming from
-        ``state_dir``.
+        """Train until the budget is spent (``TrainingBudget``), resuming from ``state_dir``.
 
         With ``quality``, the sampling generator is scored every ``quick_eval_every_steps``
-        steps (or at each epoch end) and the best one is kept in ``state_dir/BEST_GENERATOR``
-        (see ``best_generator_path``): GAN quality often collapses late.
+        steps (else at each epoch's end) and the best one is kept (``BestGeneratorKeeper``).
         """
-        config = self.config
+        config, callbacks = self.config, callbacks or TrainingCallbacks()
         manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
         start_epoch = self.restore(state_dir)
-        # Rows logged after the last checkpoint belong to the lost part of the run.
         restored_step = int(self.step.numpy())
+        # Rows logged after the last checkpoint belong to the lost part of the run.
         losses = [row for row in previous_losses or [] if row["step"] <= restored_step]
-        steps_per_epoch = source.steps_per_epoch
-        pending: list[LossRow] = []
-        g_loss = float("nan")
-
-        def estimate() -> None:
-            if quality is None:
-                return
-            value = float(quality(self.sampling_generator))
-            step = int(self.step.numpy())
-            better = math.isfinite(value) and value < float(self.best_score.numpy())
-            if better:  # written before the checkpoint that records it as the best
-                with atomic_path(state_dir / BEST_GENERATOR) as tmp:
-                    keras.saving.save_model(self.sampling_generator, tmp)
-                self.best_score.assign(value)
-                self.best_step.assign(step)
-            if on_quality:
-                on_quality(step, value, better)
-
-        def budget_spent() -> bool:
-            if config.max_steps and int(self.step.numpy()) >= config.max_steps:
-                return True
-            return 0 < config.max_seconds <= float(self.trained_seconds.numpy())
-
-        def save() -> None:
-            # Numbered by the checkpoint's save counter (restored with it): ckpt-1, ckpt-2, ...
-            manager.save()
-            if on_checkpoint:
-                on_checkpoint(losses)
-
-        clock = time.perf_counter()
-        for epoch in range(start_epoch, config.epochs):
-            if budget_spent():
-                break
-            done = int(self.epoch_step.numpy())
-            # Same (seed, epoch) order as the interrupted try; skip what it already trained.
-            data = source(epoch).skip(done)
-            bar = tqdm(
-                data,
-                total=steps_per_epoch - done,
-                desc=f"epoch {epoch + 1}/{config.epochs}",
-                unit="step",
-                leave=False,
-                dynamic_ncols=True,
-                mininterval=1.0,
+        budget = TrainingBudget(config, self.step, self.trained_seconds)
+        keeper = None
+        if quality is not None:
+            keeper = BestGeneratorKeeper(
+                quality, state_dir, self.best_score, self.best_step, callbacks.on_quality
             )
-            stopped_early = False
-            for batch in bar:
-                # The generator moves on every d_steps-th batch, counted over the whole run.
-                update_g = (int(self.step.numpy()) + 1) % config.d_steps == 0
-                d_value, g_value = self.train_step(batch, update_g)
-                d_loss = float(d_value)
-                g_loss = float(g_value) if update_g else g_loss
-                step = int(self.step.assign_add(1).numpy())
-                self.epoch_step.assign_add(1)
-                if not (math.isfinite(d_loss) and (math.isfinite(g_loss) or not update_g)):
-                    raise TrainingError(
-                        f"loss diverged at step {step} (d_loss={d_loss}, g_loss={g_loss}); "
-                        f"the last good checkpoint (epoch {int(self.epoch.numpy())}) is kept",
-                        hint="lower the learning rates or change train.loss",
-                    )
-                row = {"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss}
-                losses.append(row)
-                pending.append(row)
-                # With d_steps > 1 the first batches have no generator loss yet: show none.
-                g_shown = f"{g_loss:.3f}" if math.isfinite(g_loss) else "-"
-                bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=g_shown)
-                if len(pending) >= config.log_every_steps and on_losses:
-                    on_losses(pending)
-                    pending = []
-                if config.quick_eval_every_steps and step % config.quick_eval_every_steps == 0:
-                    estimate()
-                now = time.perf_counter()
-                self.trained_seconds.assign_add(now - clock)
-                clock = now
-                if budget_spent():
-                    stopped_early = int(self.epoch_step.numpy()) < steps_per_epoch
-                    break
-                every = config.checkpoint_every_steps
-                if every and step % every == 0 and int(self.epoch_step.numpy()) < steps_per_epoch:
-                    save()
-            bar.close()
-            if pending and on_losses:
-                on_losses(pending)
-                pending = []
-            if stopped_early:  # budget spent mid-epoch: keep the position, the epoch isn't done
-                if not config.quick_eval_every_steps:
-                    estimate()
+
+        def save() -> None:  # numbered by the checkpoint's restored save counter
+            manager.save()
+            callbacks.on_checkpoint(losses)
+
+        for epoch in range(start_epoch, config.epochs):
+            if budget.spent():
+                break
+            finished = self._train_epoch(epoch, source, losses, budget, keeper, save, callbacks)
+            if keeper and not config.quick_eval_every_steps:
+                keeper.estimate(self.sampling_generator, int(self.step.numpy()))
+            if not finished:  # the budget ran out mid-epoch: keep the position
                 save()
                 break
-            if not config.quick_eval_every_steps:
-                estimate()
             self.epoch.assign(epoch + 1)
             self.epoch_step.assign(0)
-            # One line per epoch for logs that cannot show a bar (the Prefect task log).
-            last = losses[-1] if losses else {"d_loss": math.nan, "g_loss": math.nan}
-            logger.info(
-                "epoch %d/%d done: step %d, d_loss %.3f, g_loss %.3f",
-                epoch + 1,
-                config.epochs,
-                int(self.step.numpy()),
-                last["d_loss"],
-                last["g_loss"],
-            )
-            if on_epoch:
-                on_epoch(epoch + 1, self.grid(), losses)
+            self._log_epoch(epoch, losses)
+            callbacks.on_epoch_end(epoch + 1, self.grid(), losses)
             save()
+        budget.spent()  # records what ended the run
         return TrainResult(
             steps=int(self.step.numpy()),
             epochs=int(self.epoch.numpy()),
@@ -453,37 +360,114 @@ class GanTrainer:
             losses=losses,
             best_step=int(self.best_step.numpy()) if quality else None,
             best_quality=float(self.best_score.numpy()) if quality else None,
+            stopped_by=budget.stopped_by,
+        )
+
+    def _train_epoch(
+        self,
+        epoch: int,
+        source: BatchSource,
+        losses: list[LossRow],
+        budget: TrainingBudget,
+        keeper: BestGeneratorKeeper | None,
+        save: Callable[[], None],
+        callbacks: TrainingCallbacks,
+    ) -> bool:
+        """The rest of one epoch (a resumed one skips what it already trained, in the same
+        (seed, epoch) order); False when the budget ran out before its end."""
+        config, steps_per_epoch = self.config, source.steps_per_epoch
+        done = int(self.epoch_step.numpy())
+        bar = tqdm(
+            source(epoch).skip(done),
+            total=steps_per_epoch - done,
+            desc=f"epoch {epoch + 1}/{config.epochs}",
+            unit="step",
+            leave=False,
+            dynamic_ncols=True,
+            mininterval=1.0,
+        )
+        pending: list[LossRow] = []
+        finished = True
+        for batch in bar:
+            # The generator moves on every d_steps-th batch, counted over the whole run.
+            update_g = (int(self.step.numpy()) + 1) % config.d_steps == 0
+            d_loss, g_loss = (float(value) for value in self.train_step(batch, update_g))
+            step = int(self.step.assign_add(1).numpy())
+            self.epoch_step.assign_add(1)
+            if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+                raise TrainingError(
+                    f"loss diverged at step {step} (d_loss={d_loss}, g_loss={g_loss}); "
+                    f"the last good checkpoint (epoch {int(self.epoch.numpy())}) is kept",
+                    hint="lower the learning rates or change train.loss",
+                )
+            row = {"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss}
+            losses.append(row)
+            pending.append(row)
+            bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=f"{g_loss:.3f}")
+            if len(pending) >= config.log_every_steps:
+                callbacks.on_losses(pending)
+                pending = []
+            every_quality = config.quick_eval_every_steps
+            if keeper and every_quality and step % every_quality == 0:
+                keeper.estimate(self.sampling_generator, step)
+            budget.tick()
+            if budget.spent():
+                finished = int(self.epoch_step.numpy()) >= steps_per_epoch
+                break
+            every = config.checkpoint_every_steps
+            if every and step % every == 0 and int(self.epoch_step.numpy()) < steps_per_epoch:
+                save()
+        bar.close()
+        if pending:
+            callbacks.on_losses(pending)
+        return finished
+
+    def _log_epoch(self, epoch: int, losses: list[LossRow]) -> None:
+        """One line per epoch for logs that cannot show a bar (a Prefect task, a CI log)."""
+        last = losses[-1] if losses else {"d_loss": math.nan, "g_loss": math.nan}
+        logger.info(
+            "epoch %d/%d done: step %d, d_loss %.3f, g_loss %.3f",
+            epoch + 1,
+            self.config.epochs,
+            int(self.step.numpy()),
+            last["d_loss"],
+            last["g_loss"],
         )
 
 
-def image_trainer(
-    config: TrainConfig, image_shape: tuple[int, int, int], n_classes: int = 0
+def build_trainer(
+    config: TrainConfig,
+    build_models: Callable[[], tuple[keras.Model, keras.Model]],
+    augment: Augment | None = None,
+    n_classes: int = 0,
 ) -> GanTrainer:
-    """Precision policy, seed, image models and DiffAugment from the config, then a trainer."""
-    from ganops.models.builders import build_image_models
+    """The setup every modality shares: the precision policy (before any layer is built),
+    the seeds, then the models and their trainer inside the ``train.strategy`` scope."""
     from ganops.training.distribute import resolve_strategy
     from ganops.training.precision import apply_precision
 
     apply_precision(config.precision)
     keras.utils.set_random_seed(config.seed)
-    strategy = resolve_strategy(config.strategy)
+    with resolve_strategy(config.strategy).scope():
+        generator, discriminator = build_models()
+        return GanTrainer(config, generator, discriminator, augment=augment, n_classes=n_classes)
+
+
+def image_trainer(
+    config: TrainConfig, image_shape: tuple[int, int, int], n_classes: int = 0
+) -> GanTrainer:
+    """The image GAN of ``config`` (architecture, conditioning, DiffAugment) and its trainer."""
+    from ganops.models.builders import build_image_models
+
     augment = None
     if config.diffaugment:
-        if strategy.num_replicas_in_sync > 1:
-            raise ConfigError(
-                "train.diffaugment is not supported with several replicas yet",
-                hint="set train.strategy: default, or train.diffaugment: ''",
-            )
         from ganops.training.diffaugment import diff_augment
 
-        policies = tuple(p.strip() for p in config.diffaugment.split(",") if p.strip())
+        policies = config.diffaugment_policies
         augment = lambda x, noise: diff_augment(x, noise, policies)  # noqa: E731
-    with strategy.scope():
-        generator, discriminator = build_image_models(config, image_shape, n_classes)
-        return GanTrainer(
-            config,
-            generator,
-            discriminator,
-            augment=augment,
-            n_classes=n_classes if config.conditional else 0,
-        )
+    return build_trainer(
+        config,
+        lambda: build_image_models(config, image_shape, n_classes),
+        augment=augment,
+        n_classes=n_classes if config.conditional else 0,
+    )

@@ -58,6 +58,7 @@ def test_prepare_writes_arrays_and_summary(tmp_path: Path, project_root: Path) -
     config = DataConfig(path=str(FASHION.relative_to(project_root)), limit_train=100)
     summary = prepare_images(config, project_root, tmp_path)
     assert summary == {
+        "modality": "image",
         "dataset": "fashion-mnist",
         "image_shape": [28, 28, 1],
         "n_train": 100,

@@ -126,7 +126,7 @@ def test_text_settings_are_validated_and_the_gate_must_measure_text() -> None:
 
     text = {"dataset": "fortunes", "path": "data/fortunes"}
     config = validate({"data": text, "register": {"metric": "jsd_4"}})
-    assert config.data.modality == "text" and validate({}).data.modality == "image"
+    assert config.modality.name == "text" and validate({}).modality.name == "image"
     with pytest.raises(
         ConfigError, match=re.escape("register.metric 'fid_domain' does not measure text")
     ):

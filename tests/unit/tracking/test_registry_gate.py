@@ -4,7 +4,7 @@ import math
 
 from ganops.config import Config
 from ganops.tracking.registry import is_better
-from ganops.tracking.runs import redact, tracking_uri
+from ganops.tracking.runs import redact
 
 
 def test_gate_lower_is_better_with_margin() -> None:
@@ -24,9 +24,9 @@ def test_gate_never_promotes_nan() -> None:
 
 def test_relative_sqlite_uri_is_made_absolute(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    assert tracking_uri(Config(), tmp_path) == f"sqlite:///{tmp_path / 'mlflow.db'}"
+    assert Config().tracking_uri(tmp_path) == f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5001")
-    assert tracking_uri(Config(), tmp_path) == "http://127.0.0.1:5001"
+    assert Config().tracking_uri(tmp_path) == "http://127.0.0.1:5001"
 
 
 def test_passwords_are_redacted() -> None:

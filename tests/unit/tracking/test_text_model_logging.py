@@ -8,33 +8,43 @@ from pathlib import Path
 import mlflow
 import pandas as pd
 
+from ganops.config import load_config
 from ganops.data.text import Vocabulary, decode
 from ganops.models.text import build_text_generator
 from ganops.noise import noise_from_seeds
+from ganops.paths import RunPaths
 from ganops.report import summary_markdown
 from ganops.sampling import load_generator
-from ganops.tracking.text_registry import log_text_generator
+from ganops.tracking.registry import log_generator
+from tests.conftest import PROJECT_ROOT
 
 
 def test_logged_text_generator_maps_seeds_to_decoded_strings(
     tmp_path: Path, mlflow_uri: str
 ) -> None:
     vocabulary = Vocabulary(("", "?", *"abcdefgh "))
+    paths = RunPaths(tmp_path)
     generator = build_text_generator(8, 12, len(vocabulary), dim=8, blocks=1)
-    generator.save(tmp_path / "generator.keras")
-    (tmp_path / "vocab.json").write_text(vocabulary.to_json())
+    paths.model_dir.mkdir()
+    generator.save(paths.generator)
+    paths.prepared.mkdir()
+    (paths.prepared / "vocab.json").write_text(vocabulary.to_json())
+    config = load_config(PROJECT_ROOT / "params-text.yaml")
     mlflow.set_tracking_uri(mlflow_uri)
     mlflow.set_experiment("text-logging")  # not the experiment an earlier test made active
     with mlflow.start_run():
-        uri = log_text_generator(tmp_path / "generator.keras", tmp_path / "vocab.json")
+        served = config.modality.served_model(config, paths)
+        uri = log_generator(paths.generator, config.modality.name, served)
 
     model = mlflow.pyfunc.load_model(uri)
     texts = model.predict(pd.DataFrame({"seed": [5, 6, 5]}))["text"].tolist()
     expected = decode(generator.predict_on_batch(noise_from_seeds([5, 6], 8)), vocabulary)
     assert texts == [*expected, expected[0]]
-    # ganops.sampling gives the strings as an object array, which `ganops sample` prints.
-    sampled = load_generator(uri, mlflow_uri).sample(2, seed=5)
-    assert sampled.dtype == object and [str(t) for t in sampled.ravel()] == expected
+    # ganops.sampling gives a flat array of strings, which `ganops sample` prints.
+    loaded = load_generator(uri, mlflow_uri)
+    sampled = loaded.sample(2, seed=5)
+    assert sampled.shape == (2,) and list(sampled) == expected
+    assert loaded.modality.name == "text"
 
 
 def test_run_summary_lists_text_metrics_floors_and_samples(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from ganops.config import TrainConfig
 from ganops.data.idx import read_split
 from ganops.data.pipeline import ImageBatches
 from ganops.evaluation.quick import QuickFid
-from ganops.training.trainer import BEST_GENERATOR, image_trainer
+from ganops.training.callbacks import BEST_GENERATOR, TrainingCallbacks
+from ganops.training.trainer import image_trainer
 from tests.conftest import FIXTURES
 
 
@@ -33,14 +34,13 @@ def test_best_by_quality_is_kept_and_survives_resume(tmp_path: Path) -> None:
         seen[len(seen) + 1] = generator.get_weights()
         return next(scores)
 
+    class Recorder(TrainingCallbacks):
+        def on_quality(self, step: int, value: float, best: bool) -> None:
+            logged.append((step, value, best))
+
     def fit(epochs: int):
         trainer = image_trainer(config(epochs=epochs), (28, 28, 1))
-        result = trainer.fit(
-            ImageBatches(images(), 32, 0),
-            tmp_path,
-            quality=quality,
-            on_quality=lambda *row: logged.append(row),
-        )
+        result = trainer.fit(ImageBatches(images(), 32, 0), tmp_path, Recorder(), quality=quality)
         return trainer, result
 
     _, first = fit(3)

@@ -10,6 +10,7 @@ from ganops.config import TrainConfig
 from ganops.data.idx import read_split
 from ganops.data.pipeline import ImageBatches
 from ganops.errors import TrainingError
+from ganops.training.callbacks import TrainingCallbacks
 from ganops.training.losses import non_saturating_d_loss, non_saturating_g_loss
 from ganops.training.trainer import image_trainer
 from tests.conftest import FIXTURES
@@ -73,7 +74,12 @@ def test_one_step_updates_both_networks(images: np.ndarray) -> None:
 def test_fit_checkpoints_each_epoch_and_resumes(images: np.ndarray, tmp_path: Path) -> None:
     grids: list[int] = []
     first = image_trainer(small_config(epochs=1), (28, 28, 1))
-    result = first.fit(batches(images), tmp_path, on_epoch=lambda e, g, losses: grids.append(e))
+
+    class Grids(TrainingCallbacks):
+        def on_epoch_end(self, epoch: int, samples: np.ndarray, losses: list) -> None:
+            grids.append(epoch)
+
+    result = first.fit(batches(images), tmp_path, Grids())
     assert result.steps == 4 and result.epochs == 1 and grids == [1]
     assert (tmp_path / "checkpoint").is_file()
 
