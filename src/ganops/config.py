@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ganops.data.batch_size import HINT, batch_size_problem
 from ganops.errors import ConfigError
 from ganops.modalities import Modality, all_modalities, gate_directions, modality_of
+from ganops.models.builders import ARCHITECTURES
 from ganops.models.shapes import IMAGE_SIZES
 from ganops.training.losses import LOSSES
 from ganops.training.penalties import PENALTIES
@@ -45,6 +46,11 @@ Loss = _choices("Loss", list(LOSSES), "train.loss: the names of ganops.training.
 Penalty = _choices(
     "Penalty", list(PENALTIES), "train.penalty: the names of ganops.training.penalties."
 )
+Architecture = _choices(
+    "Architecture",
+    list(ARCHITECTURES),
+    "train.architecture: the names of ganops.models.builders.ARCHITECTURES.",
+)
 GateMetric = _choices(
     "GateMetric",
     list(gate_directions()),
@@ -59,11 +65,6 @@ class Optimizer(StrEnum):
     adam = "adam"
     sgd = "sgd"
     rmsprop = "rmsprop"
-
-
-class Architecture(StrEnum):
-    dcgan = "dcgan"
-    resnet = "resnet"
 
 
 class Strategy(StrEnum):

@@ -14,6 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def _read_umask() -> int:
+    """The process's umask; reading it means setting it, so it is read once, at import."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()
+
+
 @dataclass(frozen=True)
 class RunPaths:
     root: Path
@@ -98,6 +108,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent
     )
+    # mkstemp makes the file private (0600); an output gets the usual bits (0666 less umask).
+    os.fchmod(fd, 0o666 & ~UMASK)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -29,7 +29,7 @@ def test_text_gan_deployment_completes_with_a_summary_artifact(
         samples = (run_dir / "evaluation" / "samples.txt").read_text("utf-8").splitlines()
     finally:
         shutil.rmtree(PROJECT_ROOT / output_root, ignore_errors=True)
-    assert outcome["name"].startswith("fortunes-char-resnet-wgan_gp · "), outcome["name"]
+    assert outcome["name"].startswith("fortunes-char-resnet-wgan-gp · "), outcome["name"]
     assert outcome["task_runs"] == ["evaluate", "prepare", "register", "train"]
     assert registration["model_name"] == "ganops-fortunes" and registration["metric"] == "jsd_4"
     summary = outcome["artifacts"]["summary"]

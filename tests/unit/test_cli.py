@@ -30,6 +30,21 @@ def test_bad_parameter_exits_2_without_traceback() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_version_and_verbose() -> None:
+    from ganops import __version__
+
+    assert run_cli("--version").stdout.strip() == f"ganops {__version__}"
+    assert run_cli("-v", "params").returncode == 0
+
+
+def test_the_stage_commands_are_the_stage_graph() -> None:
+    from ganops.stages import STAGES
+
+    help_text = run_cli("--help").stdout
+    for stage in STAGES:
+        assert stage.name in help_text
+
+
 def test_typo_in_key_is_named() -> None:
     result = run_cli("params", "--set", "train.epoch=3")
     assert result.returncode == 2

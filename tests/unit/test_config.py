@@ -81,3 +81,12 @@ def test_fingerprint_depends_on_chosen_sections_only() -> None:
     changed_train = Config.model_validate({"train": {"epochs": 9}})
     assert base.fingerprint("data", "train") == changed_eval.fingerprint("data", "train")
     assert base.fingerprint("data", "train") != changed_train.fingerprint("data", "train")
+
+
+def test_relative_sqlite_uri_is_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    assert Config().tracking_uri(tmp_path) == f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5001")
+    assert Config().tracking_uri(tmp_path) == "http://127.0.0.1:5001"

@@ -1,8 +1,8 @@
 """Feature spaces for comparing generated and real images.
 
 ``pixel_features``: 2x2 average-pooled pixels (196-d for 28x28), a label-free space that needs
-no trained network. It is a weak but honest first quality number; the evaluation issue adds a
-trained domain classifier and InceptionV3 features.
+no trained network: a weak but honest quality number for data without labels. The domain
+classifier (``classifier.py``) and InceptionV3 (``inception.py``) give the stronger spaces.
 """
 
 from __future__ import annotations

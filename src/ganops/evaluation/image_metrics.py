@@ -144,7 +144,7 @@ def evaluate_generator(
             return cached_arrays(cache / f"{kind}-{name}.npz", compute)
         return cached_json(cache / f"{kind}-{name}.json", compute)
 
-    # Label-free pixel space (kept from the first release).
+    # Label-free pixel space: needs no network, so it is comparable across any two runs.
     real_pixels = pixel_features(test_images)
     metrics: dict[str, Any] = {
         "fid_pixels": frechet_distance_of(pixel_features(fakes), real_pixels),

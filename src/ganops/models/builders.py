@@ -1,16 +1,27 @@
-"""Config -> (generator, discriminator) for images. The trainer takes any such pair.
+"""Image architectures by name (``train.architecture``) -> (generator, discriminator).
 
-Call after the precision policy is set (``ganops.training.precision.apply_precision``): layers
-take their compute dtype from the global policy when they are built.
+Each architecture is a module with ``build_generator(latent_dim, image_shape, n_classes=...)``
+and ``build_discriminator(image_shape, n_classes=..., minibatch=...)`` of the same contract
+(see ``dcgan``); this table is the one list of them. Its modules are imported only when a
+model is built, so the configuration can check names without TensorFlow.
 """
 
 from __future__ import annotations
 
-import keras
+import importlib
+from typing import TYPE_CHECKING
 
-from ganops.config import TrainConfig
 from ganops.errors import ConfigError
-from ganops.models import dcgan
+
+if TYPE_CHECKING:
+    import keras
+
+    from ganops.config import TrainConfig
+
+ARCHITECTURES = {
+    "dcgan": "ganops.models.dcgan",  # Radford et al. 2015, the TensorFlow tutorial's layout
+    "resnet": "ganops.models.resnet",  # Miyato et al. 2018, spectral normalization in D
+}
 
 
 def build_image_models(
@@ -18,29 +29,19 @@ def build_image_models(
 ) -> tuple[keras.Model, keras.Model]:
     """Generator (z [, label] -> image in [-1, 1]) and discriminator (image [, label] -> logit).
 
-    ``n_classes`` > 0 with ``config.conditional`` builds the class-conditional pair.
+    ``n_classes`` > 0 with ``config.conditional`` builds the class-conditional pair. Call after
+    the precision policy is set: layers take their compute dtype from it when built.
     """
     conditional_classes = n_classes if config.conditional else 0
-    minibatch = config.improved.minibatch  # Salimans et al. 2016; "none" by default
     if config.conditional and n_classes < 2:
         raise ConfigError(
             "train.conditional needs a labelled dataset with at least 2 classes",
             hint="set train.conditional: false, or use data with one subfolder per class",
         )
-    if config.architecture == "dcgan":
-        return (
-            dcgan.build_generator(config.latent_dim, image_shape, n_classes=conditional_classes),
-            dcgan.build_discriminator(
-                image_shape, n_classes=conditional_classes, minibatch=minibatch
-            ),
-        )
-    if config.architecture == "resnet":
-        from ganops.models import resnet
-
-        return (
-            resnet.build_generator(config.latent_dim, image_shape, n_classes=conditional_classes),
-            resnet.build_discriminator(
-                image_shape, n_classes=conditional_classes, minibatch=minibatch
-            ),
-        )
-    raise ConfigError(f"train.architecture {config.architecture!r} is unknown")
+    module = importlib.import_module(ARCHITECTURES[config.architecture])
+    return (
+        module.build_generator(config.latent_dim, image_shape, n_classes=conditional_classes),
+        module.build_discriminator(
+            image_shape, n_classes=conditional_classes, minibatch=config.improved.minibatch
+        ),
+    )

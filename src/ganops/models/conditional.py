@@ -14,6 +14,18 @@ def label_input() -> keras.KerasTensor:
     return keras.Input((1,), dtype="int32", name="label")
 
 
+def generator_inputs(
+    latent_dim: int, n_classes: int
+) -> tuple[list[keras.KerasTensor], keras.KerasTensor]:
+    """The generator's inputs (``z``, and ``label`` when ``n_classes`` > 0) and the tensor its
+    first layer reads: z, or z concatenated with the label's 50-d embedding."""
+    noise = keras.Input((latent_dim,), name="z")
+    if not n_classes:
+        return [noise], noise
+    labels = label_input()
+    return [noise, labels], layers.Concatenate()([noise, label_embedding(labels, n_classes, 50)])
+
+
 def label_embedding(labels: keras.KerasTensor, n_classes: int, width: int) -> keras.KerasTensor:
     x = layers.Embedding(n_classes, width)(labels)
     return layers.Flatten()(x)

@@ -11,7 +11,7 @@ import keras
 from keras import layers
 
 from ganops.config import MinibatchFeatures
-from ganops.models.conditional import label_embedding, label_input, projection_logit
+from ganops.models.conditional import generator_inputs, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from ganops.models.shapes import upsampling_steps
@@ -28,13 +28,7 @@ def build_generator(
     steps = upsampling_steps(size)
     start = size // 2**steps
     width = base_filters * 2**steps  # 256 for 28 px with the default base, as the tutorial
-    noise = keras.Input((latent_dim,), name="z")
-    inputs = [noise]
-    x = noise
-    if n_classes:
-        labels = label_input()
-        inputs.append(labels)
-        x = layers.Concatenate()([noise, label_embedding(labels, n_classes, 50)])
+    inputs, x = generator_inputs(latent_dim, n_classes)
     x = layers.Dense(start * start * width, use_bias=False)(x)
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU(0.2)(x)
@@ -52,7 +46,7 @@ def build_generator(
     image = layers.Conv2DTranspose(
         channels, 5, strides=2, padding="same", activation="tanh", dtype="float32", name="image"
     )(x)
-    return keras.Model(inputs if n_classes else noise, image, name="generator")
+    return keras.Model(inputs if n_classes else inputs[0], image, name="generator")
 
 
 def build_discriminator(

@@ -13,7 +13,7 @@ import keras
 from keras import layers
 
 from ganops.config import MinibatchFeatures
-from ganops.models.conditional import label_embedding, label_input, projection_logit
+from ganops.models.conditional import generator_inputs, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from ganops.models.shapes import upsampling_steps
@@ -51,13 +51,7 @@ def build_generator(
     steps = upsampling_steps(size)
     start = size // 2**steps
     width = base_filters * 2 ** (steps - 1)
-    noise = keras.Input((latent_dim,), name="z")
-    x = noise
-    inputs = [noise]
-    if n_classes:
-        labels = label_input()
-        inputs.append(labels)
-        x = layers.Concatenate()([noise, label_embedding(labels, n_classes, 50)])
+    inputs, x = generator_inputs(latent_dim, n_classes)
     x = layers.Reshape((start, start, width))(layers.Dense(start * start * width)(x))
     for step in range(steps):
         x = _block_up(x, max(width // 2**step, base_filters))
@@ -65,7 +59,7 @@ def build_generator(
     image = layers.Conv2D(
         channels, 3, padding="same", activation="tanh", dtype="float32", name="image"
     )(x)
-    return keras.Model(inputs if n_classes else noise, image, name="resnet_generator")
+    return keras.Model(inputs if n_classes else inputs[0], image, name="resnet_generator")
 
 
 def build_discriminator(

@@ -2,18 +2,24 @@
 
 Two pipeline runs at once against one ``mlflow.db`` race on creating its tables and on the
 registry's champion decision (read champion, compare, move alias). An exclusive file lock
-beside the database makes each of those steps atomic across processes. For a tracking
-server the server owns concurrency, and this lock does nothing.
+beside the database (``filelock``) makes each of those steps atomic across processes on this
+machine; a run that cannot get it within ``timeout`` seconds fails with a clear error instead
+of waiting forever. For a tracking server the server owns concurrency, and this lock does
+nothing.
 """
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from ganops.errors import TrackingError
+
 SQLITE_PREFIX = "sqlite:///"
+TIMEOUT_SECONDS = 300.0
 
 
 def sqlite_path(uri: str) -> Path | None:
@@ -21,15 +27,18 @@ def sqlite_path(uri: str) -> Path | None:
 
 
 @contextmanager
-def store_lock(uri: str) -> Iterator[None]:
+def store_lock(uri: str, timeout: float = TIMEOUT_SECONDS) -> Iterator[None]:
     database = sqlite_path(uri)
     if database is None:
         yield
         return
     database.parent.mkdir(parents=True, exist_ok=True)
-    with open(database.with_name(database.name + ".lock"), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
+    lock_file = database.with_name(database.name + ".lock")
+    try:
+        with FileLock(lock_file, timeout=timeout):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except Timeout:
+        raise TrackingError(
+            f"another ganops process has held {lock_file} for over {timeout:.0f} s",
+            hint="wait for the other run to finish; if none runs, delete the lock file",
+        ) from None

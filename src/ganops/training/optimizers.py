@@ -8,7 +8,7 @@ import keras
 def build_optimizer(
     name: str, learning_rate: float, beta_1: float, beta_2: float, loss_scaling: bool
 ) -> keras.optimizers.Optimizer:
-    """``sgd`` is the seed's rule θ ← θ - α∇L (no momentum); ``adam`` uses the given betas.
+    """``sgd`` is plain gradient descent θ ← θ - α∇L (no momentum); ``adam`` uses the given betas.
 
     With float16 compute the loss is scaled so small gradients do not underflow to zero.
     """

@@ -1,18 +1,17 @@
-"""Every loss and penalty against values computed by hand on small tensors, and the
-optimizers' update rules."""
+"""Every loss against values computed by hand on small tensors; the registry and the schema
+agree; old parameter files keep their meaning."""
 
 from __future__ import annotations
 
 import math
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from pydantic import ValidationError
 
+from ganops.config import Loss, TrainConfig
 from ganops.training import losses
-from ganops.training.optimizers import build_optimizer
-from ganops.training.penalties import gradient_penalty, interpolation_weights, r1_penalty
 
 REAL = np.array([[0.0], [2.0]], "float32")
 FAKE = np.array([[0.0], [-1.0]], "float32")
@@ -68,61 +67,42 @@ def test_losses_are_float32_for_bfloat16_logits() -> None:
     assert g_loss_fn(logits).dtype == tf.float32
 
 
-def linear_critic(weights: np.ndarray):
-    w = tf.constant(weights)
-    return lambda x: tf.reduce_sum(x * w, axis=list(range(1, len(weights.shape) + 1)))[:, None]
+def test_the_schema_offers_exactly_the_registered_losses() -> None:
+    assert [member.value for member in Loss] == list(losses.LOSSES)
+    for name, loss in losses.LOSSES.items():
+        assert loss.description, name
 
 
-def test_gradient_penalty_of_a_linear_critic_on_rank3_inputs() -> None:
-    # C(x) = <w, x> has gradient w everywhere: GP = (||w|| - 1)² whatever the mix.
-    w = np.array([[3.0, 0.0], [0.0, 4.0], [0.0, 0.0]], "float32")  # ||w|| = 5
-    real = np.zeros((2, 3, 2), "float32")
-    fake = np.ones((2, 3, 2), "float32")
-    weights = tf.constant([0.3, 0.9], shape=(2, 1, 1))
-    value = gradient_penalty(linear_critic(w), real, fake, weights)
-    assert float(value) == pytest.approx(16.0, rel=1e-5)
+def test_label_smoothing_follows_the_registry_cross_entropy_property() -> None:
+    for name, loss in losses.LOSSES.items():
+        values = {"loss": name, "improved": {"label_smoothing": 0.1}}
+        if name == "wgan":
+            values["penalty"] = "gp"
+        if loss.cross_entropy:
+            assert TrainConfig(**values).improved.label_smoothing == 0.1
+        else:
+            with pytest.raises(ValidationError, match="needs a cross-entropy"):
+                TrainConfig(**values)
 
 
-def test_gradient_penalty_uses_the_weight_per_example() -> None:
-    # C(x) = ½Σx² has gradient x̂ = ε·fake (real = 0): norms 2ε·... by hand for ε = 0.25, 1.
-    critic = lambda x: 0.5 * tf.reduce_sum(tf.square(x), axis=[1, 2])[:, None]  # noqa: E731
-    fake = np.full((2, 2, 2), 0.5, "float32")  # ||fake|| = 1 per example
-    weights = tf.constant([0.25, 1.0], shape=(2, 1, 1))
-    expected = ((0.25 - 1.0) ** 2 + (1.0 - 1.0) ** 2) / 2
-    value = gradient_penalty(critic, np.zeros_like(fake), fake, weights)
-    assert float(value) == pytest.approx(expected, rel=1e-5)
+@pytest.mark.parametrize(
+    ("written", "loss", "penalty"),
+    [
+        ({"loss": "wgan_gp"}, "wgan", "gp"),
+        ({"loss": "wgan_gp", "penalty": "none"}, "wgan", "gp"),
+        ({"loss": "wgan"}, "wgan", "clip"),  # the original WGAN clipped weights
+        ({"loss": "hinge", "r1_gamma": 5.0}, "hinge", "r1"),
+        ({"loss": "hinge", "r1_gamma": 0.0}, "hinge", "none"),
+        ({"loss": "wgan", "penalty": "none"}, "wgan", "none"),  # written out: as written
+    ],
+)
+def test_parameter_files_from_before_penalties_keep_their_meaning(
+    written: dict, loss: str, penalty: str
+) -> None:
+    config = TrainConfig(**written)
+    assert (config.loss, config.penalty) == (loss, penalty)
 
 
-def test_interpolation_weights_are_uniform_per_example_and_broadcast() -> None:
-    noise = tf.random.Generator.from_seed(0)
-    weights = interpolation_weights(noise, tf.zeros((4000, 5, 3)))
-    assert weights.shape == (4000, 1, 1)
-    values = weights.numpy().ravel()
-    assert values.min() >= 0.0 and values.max() <= 1.0
-    assert values.mean() == pytest.approx(0.5, abs=0.03)  # uniform, not normal (mean 0)
-    assert np.mean(values < 0.25) == pytest.approx(0.25, abs=0.03)
-
-
-def test_r1_penalty_of_a_linear_critic_is_the_squared_weight_norm() -> None:
-    w = np.array([[[1.0], [2.0]], [[0.0], [2.0]]], "float32")  # rank-4 image input, ||w||² = 9
-    real = np.random.default_rng(0).standard_normal((3, 2, 2, 1)).astype("float32")
-    assert float(r1_penalty(linear_critic(w), real)) == pytest.approx(9.0, rel=1e-5)
-
-
-def test_sgd_is_the_plain_gradient_step() -> None:
-    variable = keras.Variable(np.array([1.0, -2.0], "float32"))
-    optimizer = build_optimizer("sgd", 0.1, 0.5, 0.999, loss_scaling=False)
-    gradient = np.array([0.5, -1.0], "float32")
-    optimizer.apply_gradients([(tf.constant(gradient), variable)])
-    np.testing.assert_allclose(variable.numpy(), [1.0 - 0.05, -2.0 + 0.1], rtol=1e-6)
-
-
-def test_adam_uses_the_configured_betas() -> None:
-    variable = keras.Variable(np.array([1.0], "float32"))
-    optimizer = build_optimizer("adam", 0.1, 0.0, 0.5, loss_scaling=False)
-    for gradient in (2.0, 1.0):
-        optimizer.apply_gradients([(tf.constant([gradient]), variable)])
-    # By hand, β1 = 0, β2 = 0.5: step 1: m̂ = 2, v = ½·4 = 2, v̂ = 2 / ½ = 4 -> moves by α.
-    # Step 2: m̂ = 1, v = ½·2 + ½·1 = 1.5, v̂ = 1.5 / (1 - ¼) = 2 -> moves by α / √2.
-    expected = 1.0 - 0.1 - 0.1 / math.sqrt(2.0)
-    assert float(variable.numpy()[0]) == pytest.approx(expected, rel=1e-4)
+def test_a_legacy_loss_that_clashes_with_its_penalty_says_what_to_write() -> None:
+    with pytest.raises(ValidationError, match=r"write train\.loss: wgan and the penalty you want"):
+        TrainConfig(loss="wgan_gp", penalty="r1")
