@@ -229,7 +229,9 @@ class TrainConfig(Strict):
     beta_1: float = Field(0.5, ge=0, lt=1, description="Adam beta_1.")
     beta_2: float = Field(0.999, ge=0, lt=1, description="Adam beta_2.")
     precision: Precision = Field(
-        Precision.auto, description="auto: bfloat16 on CPUs with BF16 units, float16 on GPU."
+        Precision.auto,
+        description="auto: the fastest compute type measured on this machine (a ~1 s probe, "
+        "cached; float16 only on GPUs).",
     )
     log_every_steps: int = Field(10, ge=1, description="Send losses to MLflow every N steps.")
     grid_size: int = Field(8, ge=1, le=32, description="Sample grids are grid_size x grid_size.")

@@ -44,6 +44,8 @@ def configure(project_root: Path | None = None) -> Path:
         "DVC_SITE_CACHE_DIR": str(state / "dvc-site-cache"),
         "KERAS_HOME": str(state / "keras"),
         "MPLCONFIGDIR": str(state / "matplotlib"),
+        # Measurements that depend only on the machine (the precision probe).
+        "GANOPS_CACHE_DIR": str(state / "cache"),
         "MPLBACKEND": "Agg",
         # MLflow warns loudly about pip inference when it cannot resolve our local package.
         "MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT": "10",

@@ -167,6 +167,7 @@ def _summary(
         "resumed": resumed,
         "resumed_from_epoch": result.resumed_from_epoch,
         "precision": result.precision,
+        "precision_probe": probe.describe() if (probe := job.trainer.precision_probe) else None,
         "best_step": result.best_step,
         "best_quality": result.best_quality,
         "seconds": round(seconds, 2),
@@ -206,6 +207,8 @@ def _log_model(
     rate = f"{job.unit}_per_second"
     mlflow.start_run(run_id=run_id)
     try:
+        # The policy, and for precision "auto" the speeds it was chosen by.
+        mlflow.set_tag("ganops.precision", summary["precision_probe"] or summary["precision"])
         uri = log_generator(paths.generator, modality.name, modality.served_model(config, paths))
         mlflow.log_metrics(
             {"train_seconds": summary["seconds"], f"train_{rate}": summary[rate] or 0}

@@ -56,6 +56,7 @@ from ganops.training.improved import Improvements
 from ganops.training.losses import LOSSES
 from ganops.training.optimizers import build_optimizer
 from ganops.training.penalties import PENALTIES
+from ganops.training.precision import ProbeResult
 
 logger = logging.getLogger(__name__)
 Augment = Callable[[tf.Tensor, tf.random.Generator], tf.Tensor]
@@ -120,6 +121,8 @@ class GanTrainer:
             )
         self.augment = augment
         self.precision = keras.mixed_precision.global_policy().name
+        # The measurement behind precision "auto" (set by build_trainer), kept with the run.
+        self.precision_probe: ProbeResult | None = None
         scaling = self.precision == "mixed_float16"
         self.g_optimizer = build_optimizer(
             config.optimizer, config.g_learning_rate, config.beta_1, config.beta_2, scaling
@@ -446,11 +449,13 @@ def build_trainer(
     from ganops.training.distribute import resolve_strategy
     from ganops.training.precision import apply_precision
 
-    apply_precision(config.precision)
+    _, probe = apply_precision(config.precision)
     keras.utils.set_random_seed(config.seed)
     with resolve_strategy(config.strategy).scope():
         generator, discriminator = build_models()
-        return GanTrainer(config, generator, discriminator, augment=augment, n_classes=n_classes)
+        trainer = GanTrainer(config, generator, discriminator, augment=augment, n_classes=n_classes)
+    trainer.precision_probe = probe
+    return trainer
 
 
 def image_trainer(

@@ -1,5 +1,5 @@
-"""Precision ``auto``: bfloat16 on CPUs with BF16 units, float16 + loss scaling on GPU, else
-float32; losses and output layers stay float32 under every policy."""
+"""Precision ``auto`` is chosen by measuring the candidate compute types on this machine;
+losses and output layers stay float32 under every policy."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from ganops.config import TrainConfig
 from ganops.training import precision
 from ganops.training.trainer import image_trainer
 
-READ_FLAGS = precision.cpu_supports_bf16  # the real parser, pointed at a fake cpuinfo
-
 
 @pytest.fixture(autouse=True)
 def _float32_policy():
@@ -24,23 +22,40 @@ def _float32_policy():
 
 
 @pytest.mark.parametrize(
-    ("flags", "gpus", "expected"),
+    ("gflops", "expected"),
     [
-        ("fpu sse avx512f amx_bf16 amx_tile", [], "mixed_bfloat16"),
-        ("fpu sse avx512f avx512_bf16", [], "mixed_bfloat16"),
-        ("fpu sse avx2", [], "float32"),
-        ("fpu sse avx2", ["GPU:0"], "mixed_float16"),
+        ({"float32": 320.0, "bfloat16": 1400.0}, "mixed_bfloat16"),  # Intel with AMX
+        ({"float32": 215.0, "bfloat16": 390.0}, "mixed_bfloat16"),  # AMD Zen 4
+        ({"float32": 300.0, "bfloat16": 163.0}, "float32"),  # AVX-512 BF16 without AMX
+        ({"float32": 300.0, "bfloat16": 320.0}, "float32"),  # within noise: exact wins
+        ({"float32": 300.0, "bfloat16": 900.0, "float16": 1800.0}, "mixed_float16"),  # a GPU
     ],
 )
-def test_auto_picks_by_hardware(
-    flags: str, gpus: list, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_fastest_safe_type_wins_by_a_margin(gflops: dict, expected: str) -> None:
+    assert precision.choose(gflops) == expected
+
+
+def test_auto_measures_once_per_machine_and_explicit_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n")
-    monkeypatch.setattr(precision, "cpu_supports_bf16", lambda: READ_FLAGS(cpuinfo))
-    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: gpus)
-    assert precision.resolve_precision("auto") == expected
-    assert precision.resolve_precision("float32") == "float32"  # explicit wins
+    monkeypatch.setenv("GANOPS_CACHE_DIR", str(tmp_path))
+    measured: list[str] = []
+    real_probe = precision._probe_gflops
+
+    def counting(kind: str, seconds: float = 0.15) -> float:
+        measured.append(kind)
+        return real_probe(kind, seconds=0.05)
+
+    monkeypatch.setattr(precision, "_probe_gflops", counting)
+    policy, result = precision.resolve_precision("auto")
+    assert result is not None and policy == result.policy
+    assert set(result.gflops) == {"float32", "bfloat16"} and min(result.gflops.values()) > 0
+    assert policy in ("float32", "mixed_bfloat16")
+    assert "measured GFLOP/s: float32" in result.describe()
+    again, _ = precision.resolve_precision("auto")  # from the cache: nothing measured
+    assert again == policy and measured == ["float32", "bfloat16"] * precision.ROUNDS
+    assert list(tmp_path.glob("precision/*.json"))
+    assert precision.resolve_precision("float32") == ("float32", None)
 
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
