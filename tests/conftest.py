@@ -19,13 +19,14 @@ configure(PROJECT_ROOT)
 
 pytest_plugins = ["tests.servers", "tests.projects"]
 
-# Small but real: 512 Fashion-MNIST training images, one epoch, batch 64.
+# Small but real: 512 Fashion-MNIST training images, one pass, batch 64.
 TINY_OVERRIDES = {
     "data.path": "tests/fixtures/fashion-mnist",
     "train.epochs": 1,
     "train.batch_size": 64,
     "train.log_every_steps": 2,
     "train.grid_size": 4,
+    "train.snapshot_kimg": 0.5,  # a snapshot (grid, estimate, checkpoint) every pass
     "evaluate.n_samples": 256,
     "evaluate.batch_size": 128,
 }

@@ -15,7 +15,13 @@ from tests.conftest import PROJECT_ROOT, subprocess_env
 # params.yaml values that make `dvc repro` / `dvc exp run` tiny: 512 training images, 1 epoch.
 TINY_PARAMS = {
     "data": {"limit_train": 512, "limit_test": 256},
-    "train": {"epochs": 1, "batch_size": 64, "log_every_steps": 4, "grid_size": 4},
+    "train": {
+        "epochs": 1,
+        "batch_size": 64,
+        "log_every_steps": 4,
+        "grid_size": 4,
+        "snapshot_kimg": 0.5,
+    },
     "evaluate": {"n_samples": 256, "batch_size": 128},
 }
 

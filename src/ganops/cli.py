@@ -11,12 +11,13 @@ import argparse
 import errno
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from ganops import __version__
-from ganops.errors import GanopsError
+from ganops.errors import GanopsError, Stopped
 
 EXIT_USER_ERROR = 2
 # Disk full, quota, read-only file system, permission: the user's environment, not a bug.
@@ -132,9 +133,16 @@ def _sample(args: argparse.Namespace) -> dict[str, Any] | None:
     return generator.modality.write_samples(samples, Path(args.output))
 
 
+def _stop_on(signum: int, frame: object) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging(args.verbose)
+    # SIGTERM (a supervisor, `kill`, a cancelled job) stops like Ctrl-C: runs are closed.
+    signal.signal(signal.SIGTERM, _stop_on)
+    signal.signal(signal.SIGINT, _stop_on)
     try:
         result = _run(args)
     except GanopsError as error:
@@ -155,12 +163,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USER_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        name = getattr(stop, "signal_name", "SIGINT")
         print(
-            "interrupted; rerun the same command to resume from the last checkpoint",
+            f"stopped by {name}; rerun the same command to resume from the last checkpoint",
             file=sys.stderr,
         )
-        return 130
+        return 128 + signal.Signals[name].value
     if result is not None:
         print(json.dumps(result, indent=2, default=str))
     return 0

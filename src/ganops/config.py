@@ -12,7 +12,7 @@ import os
 import warnings
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -202,16 +202,55 @@ class TextConfig(Strict):
 
 
 class TrainConfig(Strict):
-    seed: int = Field(42, ge=0, description="Seed for weights, noise and data order.")
-    epochs: int = Field(5, ge=1, le=10_000, description="Passes over the training set.")
-    max_steps: int = Field(
-        0, ge=0, description="Stop after this many training steps (batches; 0 = all epochs)."
+    """How a GAN is trained. Its length is a budget that means the same on any dataset: wall
+    clock (``max_seconds``) and/or images shown to the discriminator (``kimg``); ``epochs``
+    and ``max_steps`` are other ways to say it. Training stops at the first one reached."""
+
+    # Keys that say how long to train and how often to look: changing them resumes a run's
+    # checkpoints instead of starting over (the fingerprint leaves them out).
+    LENGTH_KEYS: ClassVar[tuple[str, ...]] = (
+        "epochs",
+        "kimg",
+        "max_steps",
+        "max_seconds",
+        "snapshot_kimg",
+        "log_every_steps",
+        "checkpoint_every_steps",
     )
+
+    seed: int = Field(42, ge=0, description="Seed for weights, noise and data order.")
     max_seconds: float = Field(
+        600,
+        ge=0,
+        description="Train for this many seconds, counted across resumes (wall clock, "
+        "tracing and checkpoints included; 0 = no time limit).",
+    )
+    kimg: float = Field(
         0,
         ge=0,
-        description="Stop after this many seconds of training, counted across resumes "
-        "(wall clock, tracing and checkpoints included; 0 = no limit).",
+        description="Stop after this many thousand images shown to the discriminator, "
+        "the same length on any dataset (0 = no limit).",
+    )
+    epochs: int = Field(
+        0,
+        ge=0,
+        le=1_000_000,
+        description="Stop after this many passes over the data (0 = no limit).",
+    )
+    max_steps: int = Field(
+        0, ge=0, description="Stop after this many discriminator steps (batches; 0 = no limit)."
+    )
+    snapshot_kimg: float = Field(
+        50,
+        gt=0,
+        description="Every this many thousand images (at the end of a pass, and at the end of "
+        "training): a sample grid, a quick quality estimate and a checkpoint.",
+    )
+    best_min_kimg: float = Field(
+        100,
+        ge=0,
+        description="Quick estimates before this many thousand images are logged but never "
+        "kept as the best generator: an early one cannot yet tell good from blank.",
     )
     batch_size: int = Field(256, ge=1, le=65_536, description="Images per step.")
     latent_dim: int = Field(100, ge=1, le=4096, description="Size of the noise vector z.")
@@ -250,7 +289,7 @@ class TrainConfig(Strict):
         0.999, ge=0, lt=1, description="EMA of generator weights for sampling (0 = off)."
     )
     checkpoint_every_steps: int = Field(
-        0, ge=0, description="Also checkpoint every N steps mid-epoch (0 = once per epoch)."
+        0, ge=0, description="Also checkpoint every N steps between snapshots (0 = off)."
     )
     architecture: Architecture = Field(Architecture.dcgan, description="Generator/discriminator.")
     conditional: bool = Field(
@@ -266,7 +305,7 @@ class TrainConfig(Strict):
         500, ge=0, description="Images per quick quality estimate (0 = keep the last weights)."
     )
     quick_eval_every_steps: int = Field(
-        0, ge=0, description="Estimate quality every N steps (0 = at each epoch end)."
+        0, ge=0, description="Estimate quality every N steps (0 = at each snapshot)."
     )
     improved: ImprovedConfig = Field(
         default_factory=ImprovedConfig, description="Improved techniques (Salimans et al. 2016)."
@@ -302,6 +341,15 @@ class TrainConfig(Strict):
     def objective(self) -> str:
         """The loss and its penalty in one name for run labels, e.g. ``wgan-gp``."""
         return self.loss if self.penalty == "none" else f"{self.loss}-{self.penalty}"
+
+    @model_validator(mode="after")
+    def _training_has_an_end(self) -> TrainConfig:
+        if not any(getattr(self, key) for key in ("max_seconds", "kimg", "epochs", "max_steps")):
+            raise ValueError(
+                "training needs an end: set train.max_seconds, train.kimg, train.epochs or "
+                "train.max_steps above 0"
+            )
+        return self
 
     @model_validator(mode="after")
     def _diffaugment_policies_exist(self) -> TrainConfig:
@@ -453,9 +501,14 @@ class Config(Strict):
         return flatten(self.model_dump(mode="json"))
 
     def fingerprint(self, *sections: str) -> str:
-        """Stable hash of the given sections (all if none), e.g. to match a checkpoint."""
+        """Stable hash of the given sections (all if none), e.g. to match a checkpoint; the
+        training length keys are left out, so training longer resumes."""
         data = self.model_dump(mode="json")
         chosen = {k: data[k] for k in (sections or data.keys())}
+        if "train" in chosen:
+            chosen["train"] = {
+                k: v for k, v in chosen["train"].items() if k not in TrainConfig.LENGTH_KEYS
+            }
         return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -499,7 +552,7 @@ def describe_errors(error: ValidationError) -> str:
         key = ".".join(str(p) for p in item["loc"]) or "(top level)"
         given = item.get("input")
         if item["type"] == "extra_forbidden":
-            lines.append(f"{key}: unknown key (typo?); allowed keys are listed in params.yaml")
+            lines.append(f"{key}: unknown key (typo?); `ganops params` lists the allowed keys")
         else:
             message = item["msg"].removeprefix("Value error, ")
             shown = "" if isinstance(given, dict) else f" (got {given!r})"
@@ -507,13 +560,15 @@ def describe_errors(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def validate(tree: dict[str, Any]) -> Config:
+def validate(tree: dict[str, Any], source: str = "params.yaml") -> Config:
+    """``tree`` as a ``Config``; errors name each key, and ``source`` the file it came from."""
     try:
         return Config.model_validate(tree)
     except ValidationError as error:
         raise ConfigError(
             "invalid parameters:\n" + describe_errors(error),
-            hint="fix params.yaml or the override; `ganops params` prints every key",
+            hint=f"fix {source} or the override; `ganops params --params {source}` prints "
+            "every key",
         ) from None
 
 
@@ -529,4 +584,12 @@ def load_config(
         raise ConfigError(f"{path} is not valid YAML: {error}") from None
     if not isinstance(tree, dict):
         raise ConfigError(f"{path} must hold a mapping of sections")
-    return validate(apply_overrides(tree, overrides or {}))
+    return validate(apply_overrides(tree, overrides or {}), _shown(path))
+
+
+def _shown(path: Path) -> str:
+    """``path`` as a person would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -36,3 +36,12 @@ class TrackingError(GanopsError):
 
 class EnvironmentSetupError(GanopsError):
     """A system package or tool that ganops needs is missing."""
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: unwinds like Ctrl-C (past ``except Exception``), so the
+    MLflow run is closed as KILLED and the last complete checkpoint is kept."""
+
+    def __init__(self, signal_name: str) -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name

@@ -104,6 +104,7 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
                 "ganops.data_md5": data_hash(project_root),
                 "ganops.git_commit": git_commit(project_root),
             },
+            config.modality.sanity_problems(metrics),
         )
         client.set_tag(run_id, "ganops.model_version", decision.version)
         client.set_tag(run_id, "ganops.gate_decision", decision.reason)

@@ -82,7 +82,7 @@ class TrackedCallbacks(TrainingCallbacks):
         )
         self.quality_name = name
 
-    def on_epoch_end(self, epoch: int, samples: np.ndarray, losses: list[LossRow]) -> None:
+    def on_snapshot(self, epoch: int, samples: np.ndarray, losses: list[LossRow]) -> None:
         path = self.job.write_samples(epoch, samples)
         self.write_losses(self.losses_file, losses)
         self.send_samples([{"path": str(path)}])
@@ -163,6 +163,7 @@ def _summary(
         "latent_dim": config.train.latent_dim,
         "steps": result.steps,
         "epochs": result.epochs,
+        "kimg": round(result.kimg, 2),
         "stopped_by": result.stopped_by,
         "resumed": resumed,
         "resumed_from_epoch": result.resumed_from_epoch,

@@ -27,6 +27,7 @@ def test_conditional_resnet_trains_and_serves_by_label(
         "train.latent_dim": 16,
         "train.quick_eval_samples": 128,
         "train.quick_eval_every_steps": 4,
+        "train.best_min_kimg": 0,
         "train.precision": "float32",
     }
     config, paths, root = RunSpec(

@@ -27,6 +27,8 @@ TRAIN = [
     "train.log_every_steps=2",
     "--set",
     "train.grid_size=2",
+    "--set",
+    "train.snapshot_kimg=0.5",  # a snapshot (grid, checkpoint) every pass of 512 images
 ]
 
 

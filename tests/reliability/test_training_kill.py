@@ -28,6 +28,8 @@ ARGS = [
     "train.log_every_steps=4",
     "--set",
     "train.grid_size=2",
+    "--set",
+    "train.snapshot_kimg=0.5",  # a snapshot (grid, checkpoint) every pass of 512 images
 ]
 STEPS_PER_EPOCH = 512 // 32
 
@@ -110,3 +112,55 @@ def test_kills_mid_epoch_and_mid_write_resume_from_last_complete_checkpoint(
         timeout=120,
     )
     assert "(None, 28, 28, 1)" in check.stdout, check.stderr[-2000:]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_closes_the_run_as_killed_and_a_rerun_resumes(
+    signum: signal.Signals, tmp_path: Path, mlflow_uri: str
+) -> None:
+    from mlflow.tracking import MlflowClient
+
+    env = subprocess_env()
+    out = tmp_path / "out"
+    for stage in ("prepare", "classifier"):
+        subprocess.run(
+            ganops(stage, out=out), cwd=PROJECT_ROOT, env=env, check=True, capture_output=True
+        )
+    process = subprocess.Popen(
+        ganops("train", out=out),
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    index = out / "train_state" / "checkpoint"
+    deadline = time.monotonic() + 300
+    while not index.exists():  # a complete checkpoint exists, training goes on
+        assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline, "no checkpoint within 300 s"
+        time.sleep(0.1)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signum, stderr[-2000:]
+    assert f"stopped by {signum.name}; rerun the same command" in stderr
+    assert "Traceback" not in stderr
+    run_id = json.loads((out / "train_state" / "run.json").read_text())["run_id"]
+    run = MlflowClient(mlflow_uri).get_run(run_id)
+    assert run.info.status == "KILLED"
+    assert run.data.tags["ganops.failure"] == f"stopped by {signum.name}; rerun to resume"
+    assert index.exists(), "the last complete checkpoint is kept"
+
+    rerun = subprocess.run(
+        ganops("train", out=out),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    summary = json.loads(rerun.stdout)
+    assert summary["resumed"] is True and summary["resumed_from_epoch"] >= 1
+    assert summary["steps"] == 6 * STEPS_PER_EPOCH and summary["run_id"] == run_id
+    assert MlflowClient(mlflow_uri).get_run(run_id).info.status == "FINISHED"

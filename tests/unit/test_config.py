@@ -78,9 +78,17 @@ def test_missing_and_malformed_files_are_named(tmp_path: Path) -> None:
 def test_fingerprint_depends_on_chosen_sections_only() -> None:
     base = Config()
     changed_eval = Config.model_validate({"evaluate": {"n_samples": 50}})
-    changed_train = Config.model_validate({"train": {"epochs": 9}})
+    changed_train = Config.model_validate({"train": {"g_learning_rate": 0.001}})
+    longer = Config.model_validate({"train": {"max_seconds": 1200, "kimg": 500, "epochs": 9}})
     assert base.fingerprint("data", "train") == changed_eval.fingerprint("data", "train")
     assert base.fingerprint("data", "train") != changed_train.fingerprint("data", "train")
+    # Training longer resumes the checkpoints: the length is not part of the fingerprint.
+    assert base.fingerprint("data", "train") == longer.fingerprint("data", "train")
+
+
+def test_training_needs_an_end(project_root: Path) -> None:
+    with pytest.raises(ConfigError, match=r"training needs an end: set train\.max_seconds"):
+        load_config(project_root / "params.yaml", {"train.max_seconds": 0, "train.epochs": 0})
 
 
 def test_relative_sqlite_uri_is_made_absolute(

@@ -44,7 +44,8 @@ def test_choices_are_dropdowns_and_numbers_have_bounds(forms: dict) -> None:
     schema = forms["train"].model_json_schema()
     assert schema["$defs"]["Loss"]["enum"] == [member.value for member in Loss]
     assert schema["$defs"]["Precision"]["enum"] == [member.value for member in Precision]
-    assert schema["properties"]["epochs"]["minimum"] == 1
+    assert schema["properties"]["epochs"]["minimum"] == 0
+    assert schema["properties"]["snapshot_kimg"]["exclusiveMinimum"] == 0
     assert schema["properties"]["g_learning_rate"]["exclusiveMinimum"] == 0
     data = forms["data"].model_json_schema()
     assert data["properties"]["image_size"]["enum"] == list(IMAGE_SIZES)
@@ -54,7 +55,7 @@ def test_choices_are_dropdowns_and_numbers_have_bounds(forms: dict) -> None:
 @pytest.mark.parametrize(
     ("section", "values"),
     [
-        ("train", {"epochs": 0}),
+        ("train", {"epochs": -1}),
         ("train", {"loss": "hinge-typo"}),
         ("train", {"learning_rate": 0.1}),  # unknown key
         ("data", {"image_size": 30}),

@@ -28,11 +28,15 @@ def read_idx(path: Path) -> np.ndarray:
             hint="restore it with `dvc checkout` or `dvc pull`",
         ) from None
     if len(raw) < 4 or raw[0:2] != b"\x00\x00" or raw[2] != UBYTE:
-        raise DataError(f"{path}: not an unsigned-byte IDX file (bad magic number)")
+        raise DataError(
+            f"{path}: not an unsigned-byte IDX file (bad magic number {raw[:4].hex()})",
+            hint="restore the pinned file with `dvc checkout data.dvc` (or `dvc pull`); your own "
+            "images go in a folder with data.dataset: image-folder",
+        )
     ndim = raw[3]
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise DataError(f"{path}: header truncated")
+        raise DataError(f"{path}: header truncated", hint="restore it with `dvc checkout`")
     shape = struct.unpack(f">{ndim}I", raw[4:header])
     expected = int(np.prod(shape))
     if len(raw) - header != expected:

@@ -8,7 +8,6 @@ other channels (RGB among grayscale, alpha) are converted to ``data.channels``.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,12 +103,3 @@ def read_image_folder(
         converted,
         skipped,
     )
-
-
-def split_indices(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """A train/test split fixed by seed: the same files land in the same split every time."""
-    if n < 2:
-        raise DataError(f"need at least 2 usable images to hold some out for testing (got {n})")
-    order = np.random.default_rng(seed).permutation(n)
-    n_test = min(n - 1, max(1, math.ceil(n * test_fraction)))
-    return np.sort(order[n_test:]), np.sort(order[:n_test])

@@ -6,6 +6,8 @@ in the input pipeline so the prepared files stay small and lossless.
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +15,13 @@ import numpy as np
 
 from ganops.config import DataConfig
 from ganops.data.idx import read_split
-from ganops.data.image_folder import read_image_folder, split_indices
+from ganops.data.image_folder import read_image_folder
+from ganops.data.split import split_indices
 from ganops.data.summary import write_summary
 from ganops.errors import DataError
 from ganops.paths import atomic_path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,22 @@ def _load_folder(config: DataConfig, folder: Path) -> tuple[ImageSplit, ImageSpl
     found = read_image_folder(
         folder, config.image_size, config.channels, config.resize, config.max_bad_fraction
     )
-    train_idx, test_idx = split_indices(len(found.images), config.test_fraction, config.split_seed)
+    train_idx, test_idx = split_indices(
+        len(found.images),
+        config.test_fraction,
+        config.split_seed,
+        f"images in {folder}",
+        hint="add images to the folder (PNG/JPEG; one subfolder per class for labels)",
+    )
+    if found.skipped:
+        reasons = Counter(reason.split(" (")[0] for _, reason in found.skipped)
+        log.warning(
+            "skipped %d of %d image files in %s (%s); the list is in prepared/summary.json",
+            len(found.skipped),
+            found.n_found,
+            folder,
+            ", ".join(f"{count} {reason}" for reason, count in reasons.most_common()),
+        )
     facts = {
         "files_found": found.n_found,
         "files_skipped": len(found.skipped),

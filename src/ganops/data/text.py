@@ -118,7 +118,10 @@ def read_text_file(path: Path, separator: str = NEWLINE) -> list[Sample]:
         ) from None
     samples = [s for s in _split(content, separator, str(path)) if s.text]
     if not samples:
-        raise DataError(f"{path}: no text samples in this file (empty?)")
+        raise DataError(
+            f"{path}: no text samples in this file (it is empty or holds only whitespace)",
+            hint="give a UTF-8 file with one sample per line, or set text.separator",
+        )
     return samples
 
 
@@ -154,7 +157,10 @@ def corpus_files(folder: Path, exclude: Iterable[str] = ()) -> list[Path]:
         if path.is_file() and path.suffix not in SKIPPED_SUFFIXES and path.name not in skipped
     )
     if not files:
-        raise DataError(f"{folder}: no text files found (left out: {sorted(skipped)})")
+        raise DataError(
+            f"{folder}: no text files found (left out: {sorted(skipped)})",
+            hint="put text files in the folder, or point data.path at one file",
+        )
     return files
 
 

@@ -6,19 +6,23 @@ record and two runs can be checked to hold out the same text)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ganops.config import Config
-from ganops.data.image_folder import split_indices
+from ganops.data.split import split_indices
 from ganops.data.summary import write_summary
-from ganops.data.text import Vocabulary, fit_length, read_corpus
+from ganops.data.text import Sample, Vocabulary, fit_length, read_corpus
 from ganops.errors import DataError
 from ganops.paths import atomic_path, write_text_atomic
 
 VOCAB_FILE = "vocab.json"
+# Warn when more than this share of the samples had to be cut to text.max_length.
+TRUNCATION_WARNING = 0.2
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,17 @@ def prepare_text(config: Config, project_root: Path, out_dir: Path) -> dict:
     source = project_root / data.path
     samples = read_corpus(source, text.separator, text.exclude)
     report = fit_length(samples, text.max_length, text.too_long, data.max_bad_fraction)
+    if report.truncated > TRUNCATION_WARNING * len(samples):
+        log.warning(length_advice(samples, report.truncated, text.max_length, source))
     texts = [s.text for s in report.kept]
-    train_idx, test_idx = split_indices(len(texts), data.test_fraction, data.split_seed)
+    train_idx, test_idx = split_indices(
+        len(texts),
+        data.test_fraction,
+        data.split_seed,
+        f"text samples in {source}",
+        hint="a text file holds one sample per line (or per text.separator); "
+        "check data.path and text.separator",
+    )
     train = [texts[i] for i in train_idx][: data.limit_train or None]
     test = [texts[i] for i in test_idx][: data.limit_test or None]
     vocabulary = Vocabulary.build(train, text.vocab_size)
@@ -51,6 +64,7 @@ def prepare_text(config: Config, project_root: Path, out_dir: Path) -> dict:
         "n_classes": 0,
         "samples_found": len(samples),
         "samples_truncated": report.truncated,
+        "share_truncated": round(report.truncated / len(samples), 4),
         "samples_skipped": len(report.skipped),
         "too_long": text.too_long,
         "split_seed": data.split_seed,
@@ -59,6 +73,19 @@ def prepare_text(config: Config, project_root: Path, out_dir: Path) -> dict:
         "skipped": [f"{s.file}:{s.line}" for s in report.skipped[:100]],
     }
     return write_summary(out_dir, "text", summary)
+
+
+def length_advice(samples: list[Sample], truncated: int, max_length: int, source: Path) -> str:
+    """What to do when most samples were cut: their lengths, and the settings to change."""
+    lengths = np.array([len(sample.text) for sample in samples])
+    suggested = int(min(1024, -(-np.percentile(lengths, 90) // 8) * 8))
+    return (
+        f"{truncated} of {len(samples)} text samples in {source} ({truncated / len(samples):.0%}) "
+        f"were cut to text.max_length {max_length} characters (median length "
+        f"{np.median(lengths):.0f}, 90 % are at most {np.percentile(lengths, 90):.0f}): the "
+        f"model will only learn their beginnings. Set text.max_length: {suggested} to keep 90 %"
+        " whole (longer samples train slower), or text.too_long: skip to leave long ones out"
+    )
 
 
 def save_text_split(tokens: np.ndarray, texts: list[str], stem: Path) -> None:

@@ -28,7 +28,7 @@ from ganops.evaluation import conditioning
 from ganops.evaluation.classifier import DomainClassifier
 from ganops.evaluation.coverage import coverage_metrics
 from ganops.evaluation.feature_cache import array_digest, cached_arrays, cached_json, make_key
-from ganops.evaluation.features import pixel_features
+from ganops.evaluation.features import pixel_features, to_unit_interval
 from ganops.evaluation.frechet import frechet_distance_of
 from ganops.evaluation.kid import kernel_distance
 from ganops.evaluation.manifold import precision_recall
@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 
 PIXEL_SPACE = "pixels, 2x2 average-pooled"
 NO_LABELS = "skipped: the dataset has no labels (no classifier, no class coverage)"
+NO_LABELS_WARNING = (
+    "the dataset has no labels: class coverage and the classifier score are not measured, "
+    "and the domain metrics use pixel features (put images in one subfolder per class to "
+    "get them)"
+)
 
 
 def generate(
@@ -55,6 +60,12 @@ def generate(
         labels = conditioning.balanced_labels(seeds, n_classes) if conditional else None
         batches.append(conditioning.sample(generator, seeds, labels))
     return np.concatenate(batches)
+
+
+def pixel_spread(images: np.ndarray) -> float:
+    """Mean over pixels of the standard deviation across images, in [0, 1] units: how much
+    the samples differ from each other (0 = all identical)."""
+    return float(to_unit_interval(images).std(axis=0).mean())
 
 
 def feature_metrics(
@@ -126,14 +137,20 @@ def evaluate_generator(
     cache: Path | None = None,
     n_classes: int = 0,
 ) -> tuple[dict[str, Any], np.ndarray]:
-    """Every metric of the fake samples and its floor; ``cache`` keeps the real-image parts."""
+    """Every metric of the fake samples and its floor; ``cache`` keeps the real-image parts.
+
+    Every floor is measured at the sample counts of the value beside it: as many real
+    training images as there are fakes (``min(evaluate.n_samples, n_train)``), against the
+    same test images, so no generator can beat its floor by a sample-count artifact.
+    """
     started = time.perf_counter()
-    n_fake = max(config.n_samples, config.inception_samples if config.inception else 0)
+    n = min(config.n_samples, len(train_images))
+    n_fake = max(n, min(config.inception_samples, len(train_images)) if config.inception else 0)
     all_fakes = generate(generator, n_fake, config.seed, config.batch_size, n_classes)
-    fakes = all_fakes[: config.n_samples]
+    fakes = all_fakes[:n]
     generate_seconds = time.perf_counter() - started
     n_real = len(test_images)
-    floor_train = train_images[:n_real]
+    floor_train = train_images[:n_fake]
     data_key = (array_digest(floor_train), array_digest(test_images))
 
     def cached(kind: str, compute: Callable[[], Any], *key: Any) -> Any:
@@ -147,10 +164,13 @@ def evaluate_generator(
     # Label-free pixel space: needs no network, so it is comparable across any two runs.
     real_pixels = pixel_features(test_images)
     metrics: dict[str, Any] = {
+        "sample_spread": pixel_spread(fakes),
+        "sample_spread_floor": pixel_spread(floor_train[:n]),
         "fid_pixels": frechet_distance_of(pixel_features(fakes), real_pixels),
         "fid_pixels_floor": cached(
             "pixel-floor",
-            lambda: {"fid": frechet_distance_of(pixel_features(floor_train), real_pixels)},
+            lambda: {"fid": frechet_distance_of(pixel_features(floor_train[:n]), real_pixels)},
+            n,
         )["fid"],
     }
 
@@ -171,18 +191,18 @@ def evaluate_generator(
     settings = (config.nearest_k, config.kid_subsets, config.kid_subset_size, config.seed)
     floors = cached(
         "domain-floor",
-        lambda: domain_metrics(floor_train, real_pair, space, config),
+        lambda: domain_metrics(floor_train[:n], real_pair, space, config),
         space.key,
         settings,
+        n,
     )
     metrics |= domain_metrics(fakes, real_pair, space, config)
+    metrics |= {f"{k}_floor": v for k, v in floors.items() if not k.endswith("_std")}
     if real_pair[1] is not None:
-        metrics |= {f"{k}_floor": v for k, v in coverage_metrics(real_pair[1]).items()}
         metrics["classifier_test_accuracy"] = float(classifier.summary["test_accuracy"])
     else:
         metrics["label_metrics"] = NO_LABELS
-        log.warning("class coverage and classifier score %s", NO_LABELS.removeprefix("skipped: "))
-    metrics |= {f"{k}_floor": v for k, v in floors.items() if k in _FLOORED}
+        log.warning(NO_LABELS_WARNING)
     metrics["seconds_domain_metrics"] = time.perf_counter() - started
     metrics["seconds_generate"] = generate_seconds
 
@@ -198,9 +218,6 @@ def evaluate_generator(
     return metrics, fakes
 
 
-_FLOORED = ("fid_domain", "kid_domain", "precision_domain", "recall_domain")
-
-
 def inception_metrics(
     all_fakes: np.ndarray,
     floor_train: np.ndarray,
@@ -208,12 +225,14 @@ def inception_metrics(
     config: EvaluateConfig,
     cached: Callable[..., Any],
 ) -> dict[str, Any]:
-    """Standard FID/KID: ``inception_samples`` fakes vs at most as many real test images."""
+    """Standard FID/KID: ``inception_samples`` fakes (at most as many as training images)
+    vs at most as many real test images; the floor is as many training images as fakes."""
     from ganops.evaluation.inception import EXTRACTOR_ID, InceptionFeatures
 
     extractor = InceptionFeatures(config.inception_batch_size)
     n_real = min(config.inception_samples, len(test_images))
-    fakes = all_fakes[: config.inception_samples]
+    n_fake = min(config.inception_samples, len(floor_train))
+    fakes = all_fakes[:n_fake]
 
     def features_of(images: np.ndarray, desc: str) -> Callable[[], dict[str, np.ndarray]]:
         return lambda: {"features": extractor(images, desc)}
@@ -229,15 +248,15 @@ def inception_metrics(
     def floor() -> dict[str, float]:
         train = cached(
             "inception-features",
-            features_of(floor_train[:n_real], "inception: real train"),
+            features_of(floor_train[:n_fake], "inception: real train"),
             EXTRACTOR_ID,
             "train",
-            n_real,
+            n_fake,
         )["features"]
         kid, _ = kernel_distance(train, real, config.kid_subsets, config.kid_subset_size)
         return {"fid": frechet_distance_of(train, real), "kid": kid}
 
-    floors = cached("inception-floor", floor, EXTRACTOR_ID, n_real, config.kid_subset_size)
+    floors = cached("inception-floor", floor, EXTRACTOR_ID, n_fake, n_real, config.kid_subset_size)
     started = time.perf_counter()
     fake = extractor(fakes, "inception: generated")
     seconds = time.perf_counter() - started

@@ -32,7 +32,11 @@ def grid_image(images: np.ndarray, columns: int | None = None, pad: int = 2) -> 
     return (canvas * 255).round().astype(np.uint8)
 
 
-def save_grid(images: np.ndarray, path: Path, columns: int | None = None, scale: int = 3) -> Path:
+def save_grid(
+    images: np.ndarray, path: str | Path, columns: int | None = None, scale: int = 3
+) -> Path:
+    """A PNG grid of images in [-1, 1] (or uint8), each pixel ``scale`` x ``scale``."""
+    path = Path(path)
     pixels = grid_image(images, columns)
     picture = Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels)
     picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
@@ -41,8 +45,9 @@ def save_grid(images: np.ndarray, path: Path, columns: int | None = None, scale:
     return path
 
 
-def save_loss_plot(rows: Sequence[dict], path: Path, smooth: int = 20) -> Path:
+def save_loss_plot(rows: Sequence[dict], path: str | Path, smooth: int = 20) -> Path:
     """Discriminator and generator loss per step, raw and moving-averaged."""
+    path = Path(path)
     import matplotlib
 
     matplotlib.use("Agg")

@@ -56,12 +56,24 @@ def real_floor(train: Sequence[str], test: Sequence[str], n: int, seed: int) -> 
     return floor
 
 
+def variety(texts: Sequence[str]) -> dict[str, float]:
+    """Share of blank samples and share of distinct ones (collapse shows in both)."""
+    n = max(len(texts), 1)
+    return {
+        "blank_share": sum(not text.strip() for text in texts) / n,
+        "distinct_share": len(set(texts)) / n,
+    }
+
+
 def measure_texts(
     samples: Sequence[str], train: Sequence[str], test: Sequence[str], seed: int
 ) -> dict[str, float]:
     """Metrics of ``samples`` and their real floor, at equal counts (module docstring)."""
     n = min(len(samples), len(train))
     metrics = text_metrics(list(samples[:n]), list(test), bleu_hypotheses=len(test))
+    order = np.random.default_rng(seed).permutation(len(train))
+    real = variety([train[i] for i in order[:n]])
+    metrics |= variety(list(samples[:n])) | {f"{k}_floor": v for k, v in real.items()}
     return metrics | real_floor(train, test, n, seed)
 
 

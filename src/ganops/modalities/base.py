@@ -82,6 +82,11 @@ class Modality(ABC):
         """Sample the trained generator and measure it against the held-out data."""
 
     @abstractmethod
+    def sanity_problems(self, metrics: Mapping[str, Any]) -> list[str]:
+        """What makes these samples unfit to promote whatever the gate metric says (all
+        alike, blank, ...), from the evaluation's metrics; empty when they look sane."""
+
+    @abstractmethod
     def served_model(self, config: Config, paths: RunPaths) -> ServedModel:
         """Artifacts, signature and input example of the registered model."""
 

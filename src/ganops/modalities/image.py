@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ganops.train_stage import TrainingJob
 
 LABEL_COLUMN = "label"
+# Samples whose pixel spread is under this share of the real images' are a collapse (the
+# mid-grey squares of an untrained or collapsed generator spread ~0.01; Fashion-MNIST ~0.3).
+SPREAD_SHARE = 0.25
 INTERPOLATION, CLASS_GRID = "interpolation.png", "per_class.png"
 
 
@@ -130,6 +133,19 @@ class ImageModality(Modality):
         pictures.append(paths.classifier / "summary.json")
         tags = {"ganops.feature_space_domain": metrics["feature_space_domain"]}
         return Evaluation(metrics, pictures, tags)
+
+    def sanity_problems(self, metrics: Mapping[str, Any]) -> list[str]:
+        problems = []
+        spread, real = metrics.get("sample_spread"), metrics.get("sample_spread_floor")
+        if spread is not None and real and spread < SPREAD_SHARE * real:
+            problems.append(
+                f"the samples are nearly all alike (pixel spread {spread:.3f} vs the real "
+                f"images' {real:.3f})"
+            )
+        seen, real_seen = metrics.get("classes_seen"), metrics.get("classes_seen_floor")
+        if seen is not None and real_seen and seen <= 1 < real_seen:
+            problems.append(f"the samples show 1 class of the data's {real_seen:.0f}")
+        return problems
 
     def served_model(self, config: Config, paths: RunPaths) -> ServedModel:
         import numpy as np

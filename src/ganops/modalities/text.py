@@ -117,6 +117,20 @@ class TextModality(Modality):
         sample_path = _write_lines(paths.evaluation / self.samples_file, samples[:100])
         return Evaluation(metrics, [sample_path])
 
+    def sanity_problems(self, metrics: Mapping[str, Any]) -> list[str]:
+        problems = []
+        if metrics.get("blank_share", 0.0) > 0.5:
+            problems.append(f"{metrics['blank_share']:.0%} of the samples are blank")
+        distinct, real = metrics.get("distinct_share"), metrics.get("distinct_share_floor")
+        if distinct is not None and real and distinct < 0.25 * real:
+            problems.append(
+                f"the samples are nearly all alike ({distinct:.1%} distinct vs the real "
+                f"text's {real:.1%})"
+            )
+        if metrics.get("jsd_4", 0.0) >= 0.99:
+            problems.append("the samples share almost no 4-grams with the data (jsd_4 ~ 1)")
+        return problems
+
     def served_model(self, config: Config, paths: RunPaths) -> ServedModel:
         import pandas as pd
         from mlflow.models import ModelSignature

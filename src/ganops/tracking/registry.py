@@ -92,8 +92,12 @@ def register_generator(
     config: RegisterConfig,
     value: float,
     run_tags: dict[str, str],
+    problems: list[str] | None = None,
 ) -> Decision:
-    """Register a new version, alias it ``candidate`` and decide on ``champion``."""
+    """Register a new version, alias it ``candidate`` and decide on ``champion``.
+
+    ``problems``: what the modality's sanity check found wrong with the samples (all alike,
+    blank, ...); a version with any is never promoted, even as the first version."""
     name = config.model_name
     version = mlflow.register_model(model_uri, name).version
     client.set_registered_model_alias(name, CANDIDATE, version)
@@ -102,11 +106,12 @@ def register_generator(
         client.set_model_version_tag(name, version, key, tag_value)
 
     champion = current_champion(client, name)
-    if champion is None:
+    before, before_value = champion or (None, None)
+    if problems:
+        promoted, reason = False, "refused by the sanity check: " + "; ".join(problems)
+    elif champion is None:
         promoted, reason = True, "first version of this model"
-        before, before_value = None, None
     else:
-        before, before_value = champion
         promoted = is_better(value, before_value, config.lower_is_better, config.margin)
         direction = "lower" if config.lower_is_better else "higher"
         verdict = "beats" if promoted else "does not beat"

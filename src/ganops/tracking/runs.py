@@ -185,16 +185,24 @@ def read_run_id(run_info: Path) -> str:
 
 @contextmanager
 def continue_run(config: Config, project_root: Path, run_id: str) -> Iterator[MlflowClient]:
-    """Reopen the pipeline's run; it is FINISHED on success and FAILED on an exception."""
+    """Reopen the pipeline's run; it is FINISHED on success, KILLED when a signal stops it
+    and FAILED (with the reason as the ``ganops.failure`` tag) on an exception."""
     client = connect(config, project_root)
     client.update_run(run_id, status="RUNNING")
     for key, value in owner_tags().items():
         client.set_tag(run_id, key, value)
     try:
         yield client
-    except BaseException:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM through the CLI (errors.Stopped)
+        signal_name = getattr(stop, "signal_name", "SIGINT")
+        with contextlib.suppress(Exception):
+            client.set_tag(run_id, "ganops.failure", f"stopped by {signal_name}; rerun to resume")
+            client.set_terminated(run_id, status="KILLED")
+        raise
+    except BaseException as error:
         # The store itself may be what failed: keep the original error, not this one.
         with contextlib.suppress(Exception):
+            client.set_tag(run_id, "ganops.failure", f"{type(error).__name__}: {error}"[:5000])
             client.set_terminated(run_id, status="FAILED")
         raise
     client.set_terminated(run_id, status="FINISHED")

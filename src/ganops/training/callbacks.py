@@ -33,10 +33,11 @@ class TrainingCallbacks:
     optional. The train stage implements them with MLflow; tests with lists."""
 
     def on_losses(self, rows: list[LossRow]) -> None:
-        """Every ``train.log_every_steps`` steps (and at each epoch's end): the new rows."""
+        """Every ``train.log_every_steps`` steps (and at each pass's end): the new rows."""
 
-    def on_epoch_end(self, epoch: int, samples: np.ndarray, losses: list[LossRow]) -> None:
-        """After each complete epoch (1-based): the fixed-noise samples and every row so far."""
+    def on_snapshot(self, epoch: int, samples: np.ndarray, losses: list[LossRow]) -> None:
+        """Every ``train.snapshot_kimg`` (at the end of a pass) and at the end of training:
+        the pass it happened in (1-based), the fixed-noise samples and every row so far."""
 
     def on_checkpoint(self, losses: list[LossRow]) -> None:
         """Right after a checkpoint was written: the rows it covers."""
@@ -46,16 +47,16 @@ class TrainingCallbacks:
 
 
 class TrainingBudget:
-    """When training stops: after ``train.epochs``, ``train.max_steps`` steps or
-    ``train.max_seconds`` of wall-clock training (tracing and checkpoints included), whichever
-    comes first. Seconds are kept in a checkpointed variable, so the budget spans resumes."""
+    """When training stops: at the first of ``train.max_seconds`` of wall-clock training
+    (tracing and checkpoints included), ``train.kimg`` thousand images shown to the
+    discriminator, ``train.epochs`` passes or ``train.max_steps`` steps that is set (0 = not
+    a limit). Every counter lives in a checkpointed variable, so the budget spans resumes."""
 
-    def __init__(self, config: Any, step: Any, trained_seconds: Any) -> None:
+    def __init__(self, config: Any, step: Any, epoch: Any, trained_seconds: Any) -> None:
         self.config = config
-        self.step = step
-        self.trained_seconds = trained_seconds
+        self.step, self.epoch, self.trained_seconds = step, epoch, trained_seconds
         self.clock = time.perf_counter()
-        self.stopped_by = "epochs"
+        self.stopped_by = ""
 
     def tick(self) -> None:
         """Add the wall time since the last tick to the trained seconds."""
@@ -63,20 +64,38 @@ class TrainingBudget:
         self.trained_seconds.assign_add(now - self.clock)
         self.clock = now
 
+    def kimg(self) -> float:
+        """Thousands of images shown to the discriminator so far."""
+        return int(self.step.numpy()) * self.config.batch_size / 1000.0
+
+    def used(self) -> dict[str, float]:
+        """The share of each limit that is set, by its setting's name (1.0 = reached)."""
+        config = self.config
+        shares = {
+            "max_seconds": float(self.trained_seconds.numpy()) / (config.max_seconds or 1),
+            "kimg": self.kimg() / (config.kimg or 1),
+            "epochs": int(self.epoch.numpy()) / (config.epochs or 1),
+            "max_steps": int(self.step.numpy()) / (config.max_steps or 1),
+        }
+        return {name: share for name, share in shares.items() if getattr(config, name)}
+
+    def progress(self) -> float:
+        """How far along the binding limit is, 0..1."""
+        return min(1.0, max(self.used().values(), default=0.0))
+
     def spent(self) -> bool:
-        if self.config.max_steps and int(self.step.numpy()) >= self.config.max_steps:
-            self.stopped_by = "max_steps"
-            return True
-        if 0 < self.config.max_seconds <= float(self.trained_seconds.numpy()):
-            self.stopped_by = "max_seconds"
-            return True
-        return False
+        reached = [name for name, share in self.used().items() if share >= 1.0]
+        if reached:
+            self.stopped_by = reached[0]
+        return bool(reached)
 
 
 class BestGeneratorKeeper:
     """Scores the sampling generator with a quick quality metric and keeps the best one in
-    ``state_dir/BEST_GENERATOR`` (GAN quality often collapses late). The best score and step
-    live in the trainer's checkpointed variables."""
+    ``state_dir/BEST_GENERATOR`` (GAN quality often collapses late). Estimates before
+    ``min_step`` are logged but never kept: early on a quick metric cannot yet tell a good
+    generator from a blank one. The best score and step live in the trainer's checkpointed
+    variables."""
 
     def __init__(
         self,
@@ -85,18 +104,24 @@ class BestGeneratorKeeper:
         best_score: Any,
         best_step: Any,
         on_quality: Callable[[int, float, bool], None],
+        min_step: int = 0,
     ) -> None:
         self.quality = quality
         self.path = state_dir / BEST_GENERATOR
         self.best_score = best_score
         self.best_step = best_step
         self.on_quality = on_quality
+        self.min_step = min_step
 
     def estimate(self, generator: Any, step: int) -> None:
         import keras
 
         value = float(self.quality(generator))
-        better = math.isfinite(value) and value < float(self.best_score.numpy())
+        better = (
+            step >= self.min_step
+            and math.isfinite(value)
+            and value < float(self.best_score.numpy())
+        )
         if better:  # written before the checkpoint that records it as the best
             with atomic_path(self.path) as tmp:
                 keras.saving.save_model(generator, tmp)

@@ -90,6 +90,7 @@ class Penalty:
 
     def after_update(self, config: Any, discriminator: Any) -> None:
         """Runs once per step after the optimizers (cross-replica, on mirrored variables)."""
+        return  # a statement, not only a docstring: AutoGraph cannot convert an empty body
 
 
 @dataclass(frozen=True)

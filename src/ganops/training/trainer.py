@@ -29,6 +29,7 @@ done here: the caller passes ``TrainingCallbacks``, which keeps this layer free 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Callable
@@ -92,7 +93,8 @@ class TrainResult:
     losses: list[LossRow] = field(repr=False)
     best_step: int | None = None
     best_quality: float | None = None
-    stopped_by: str = "epochs"  # epochs | max_steps | max_seconds
+    stopped_by: str = ""  # the limit that ended training: max_seconds | kimg | epochs | max_steps
+    kimg: float = 0.0  # thousands of images shown to the discriminator
 
 
 class GanTrainer:
@@ -150,6 +152,8 @@ class GanTrainer:
         self.best_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="best_step")
         # Wall-clock seconds trained so far, checkpointed so train.max_seconds spans resumes.
         self.trained_seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False, name="seconds")
+        # The step of the last snapshot (grid, quick estimate, checkpoint).
+        self.snapshot_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="snapshot")
         tracked = (
             {"ema_generator": self.ema.model, "ema_updates": self.ema.updates} if self.ema else {}
         )
@@ -165,6 +169,7 @@ class GanTrainer:
             best_score=self.best_score,
             best_step=self.best_step,
             trained_seconds=self.trained_seconds,
+            snapshot_step=self.snapshot_step,
             # Keras keeps dropout's RNG in SeedGenerator states that the layers do not expose
             # to tf.train.Checkpoint; without them a resumed run draws different masks.
             layer_rng=_seed_states(generator) + _seed_states(discriminator),
@@ -319,8 +324,9 @@ class GanTrainer:
     ) -> TrainResult:
         """Train until the budget is spent (``TrainingBudget``), resuming from ``state_dir``.
 
-        With ``quality``, the sampling generator is scored every ``quick_eval_every_steps``
-        steps (else at each epoch's end) and the best one is kept (``BestGeneratorKeeper``).
+        Every ``train.snapshot_kimg`` (at the end of a pass) and at the end: a quick quality
+        estimate that may keep the generator as the best (``BestGeneratorKeeper``), a sample
+        grid for the callbacks and a checkpoint.
         """
         config, callbacks = self.config, callbacks or TrainingCallbacks()
         manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
@@ -328,32 +334,24 @@ class GanTrainer:
         restored_step = int(self.step.numpy())
         # Rows logged after the last checkpoint belong to the lost part of the run.
         losses = [row for row in previous_losses or [] if row["step"] <= restored_step]
-        budget = TrainingBudget(config, self.step, self.trained_seconds)
+        budget = TrainingBudget(config, self.step, self.epoch, self.trained_seconds)
         keeper = None
         if quality is not None:
+            min_step = math.ceil(config.best_min_kimg * 1000 / config.batch_size)
             keeper = BestGeneratorKeeper(
-                quality, state_dir, self.best_score, self.best_step, callbacks.on_quality
+                quality, state_dir, self.best_score, self.best_step, callbacks.on_quality, min_step
             )
-
-        def save() -> None:  # numbered by the checkpoint's restored save counter
-            manager.save()
-            callbacks.on_checkpoint(losses)
-
-        for epoch in range(start_epoch, config.epochs):
+        run = _Run(losses, budget, keeper, callbacks, lambda: self._save(manager, run))
+        for epoch in itertools.count(start_epoch):
             if budget.spent():
                 break
-            finished = self._train_epoch(epoch, source, losses, budget, keeper, save, callbacks)
-            if keeper and not config.quick_eval_every_steps:
-                keeper.estimate(self.sampling_generator, int(self.step.numpy()))
-            if not finished:  # the budget ran out mid-epoch: keep the position
-                save()
-                break
-            self.epoch.assign(epoch + 1)
-            self.epoch_step.assign(0)
-            self._log_epoch(epoch, losses)
-            callbacks.on_epoch_end(epoch + 1, self.grid(), losses)
-            save()
-        budget.spent()  # records what ended the run
+            finished = self._train_epoch(epoch, source, run)
+            if finished:
+                self.epoch.assign(epoch + 1)
+                self.epoch_step.assign(0)
+            if not finished or budget.spent() or self._snapshot_due():
+                self._snapshot(epoch + 1, run)
+        run.close()
         return TrainResult(
             steps=int(self.step.numpy()),
             epochs=int(self.epoch.numpy()),
@@ -361,37 +359,17 @@ class GanTrainer:
             resumed_from_step=restored_step,
             precision=self.precision,
             losses=losses,
-            best_step=int(self.best_step.numpy()) if quality else None,
-            best_quality=float(self.best_score.numpy()) if quality else None,
+            best_step=int(self.best_step.numpy()) if keeper else None,
+            best_quality=float(self.best_score.numpy()) if keeper else None,
             stopped_by=budget.stopped_by,
+            kimg=budget.kimg(),
         )
 
-    def _train_epoch(
-        self,
-        epoch: int,
-        source: BatchSource,
-        losses: list[LossRow],
-        budget: TrainingBudget,
-        keeper: BestGeneratorKeeper | None,
-        save: Callable[[], None],
-        callbacks: TrainingCallbacks,
-    ) -> bool:
-        """The rest of one epoch (a resumed one skips what it already trained, in the same
+    def _train_epoch(self, epoch: int, source: BatchSource, run: _Run) -> bool:
+        """The rest of one pass (a resumed one skips what it already trained, in the same
         (seed, epoch) order); False when the budget ran out before its end."""
         config, steps_per_epoch = self.config, source.steps_per_epoch
-        done = int(self.epoch_step.numpy())
-        bar = tqdm(
-            source(epoch).skip(done),
-            total=steps_per_epoch - done,
-            desc=f"epoch {epoch + 1}/{config.epochs}",
-            unit="step",
-            leave=False,
-            dynamic_ncols=True,
-            mininterval=1.0,
-        )
-        pending: list[LossRow] = []
-        finished = True
-        for batch in bar:
+        for batch in source(epoch).skip(int(self.epoch_step.numpy())):
             # The generator moves on every d_steps-th batch, counted over the whole run.
             update_g = (int(self.step.numpy()) + 1) % config.d_steps == 0
             d_loss, g_loss = (float(value) for value in self.train_step(batch, update_g))
@@ -403,39 +381,98 @@ class GanTrainer:
                     f"the last good checkpoint (epoch {int(self.epoch.numpy())}) is kept",
                     hint="lower the learning rates or change train.loss",
                 )
-            row = {"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss}
-            losses.append(row)
-            pending.append(row)
-            bar.set_postfix(d_loss=f"{d_loss:.3f}", g_loss=f"{g_loss:.3f}")
-            if len(pending) >= config.log_every_steps:
-                callbacks.on_losses(pending)
-                pending = []
+            run.record({"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss})
             every_quality = config.quick_eval_every_steps
-            if keeper and every_quality and step % every_quality == 0:
-                keeper.estimate(self.sampling_generator, step)
-            budget.tick()
-            if budget.spent():
-                finished = int(self.epoch_step.numpy()) >= steps_per_epoch
-                break
+            if run.keeper and every_quality and step % every_quality == 0:
+                run.keeper.estimate(self.sampling_generator, step)
+            run.budget.tick()
+            if run.budget.spent():
+                return int(self.epoch_step.numpy()) >= steps_per_epoch
             every = config.checkpoint_every_steps
-            if every and step % every == 0 and int(self.epoch_step.numpy()) < steps_per_epoch:
-                save()
-        bar.close()
-        if pending:
-            callbacks.on_losses(pending)
-        return finished
+            if every and step % every == 0:
+                run.save()
+        return True
 
-    def _log_epoch(self, epoch: int, losses: list[LossRow]) -> None:
-        """One line per epoch for logs that cannot show a bar (a Prefect task, a CI log)."""
-        last = losses[-1] if losses else {"d_loss": math.nan, "g_loss": math.nan}
+    def _snapshot_due(self) -> bool:
+        shown = (int(self.step.numpy()) - int(self.snapshot_step.numpy())) * self.config.batch_size
+        return shown >= self.config.snapshot_kimg * 1000
+
+    def _snapshot(self, epoch: int, run: _Run) -> None:
+        """Quick estimate, sample grid for the callbacks, one log line, a checkpoint."""
+        step = int(self.step.numpy())
+        if run.keeper and not self.config.quick_eval_every_steps:
+            run.keeper.estimate(self.sampling_generator, step)
+        self.snapshot_step.assign(step)
+        run.flush()
+        last = run.losses[-1] if run.losses else {"d_loss": math.nan, "g_loss": math.nan}
+        total = f"/{self.config.epochs}" if self.config.epochs else ""
+        # One line per snapshot for logs that cannot show a bar (a Prefect task, a CI log).
         logger.info(
-            "epoch %d/%d done: step %d, d_loss %.3f, g_loss %.3f",
-            epoch + 1,
-            self.config.epochs,
-            int(self.step.numpy()),
+            "epoch %d%s done: step %d, %.1f kimg, %.0f s, d_loss %.3f, g_loss %.3f",
+            epoch,
+            total,
+            step,
+            run.budget.kimg(),
+            float(self.trained_seconds.numpy()),
             last["d_loss"],
             last["g_loss"],
         )
+        run.callbacks.on_snapshot(epoch, self.grid(), run.losses)
+        run.save()
+
+    def _save(self, manager: tf.train.CheckpointManager, run: _Run) -> None:
+        run.flush()
+        manager.save()  # numbered by the checkpoint's restored save counter
+        run.callbacks.on_checkpoint(run.losses)
+
+
+class _Run:
+    """One ``fit`` call's moving parts: its loss rows (sent in batches of
+    ``train.log_every_steps``), budget, best-generator keeper, callbacks and progress bar."""
+
+    def __init__(
+        self,
+        losses: list[LossRow],
+        budget: TrainingBudget,
+        keeper: BestGeneratorKeeper | None,
+        callbacks: TrainingCallbacks,
+        save: Callable[[], None],
+    ) -> None:
+        self.losses, self.budget, self.keeper, self.callbacks = losses, budget, keeper, callbacks
+        self.save = save
+        self.pending: list[LossRow] = []
+        self.log_every = budget.config.log_every_steps
+        # One bar for the whole run, in percent of whichever limit binds.
+        self.bar = tqdm(
+            total=100,
+            initial=round(100 * budget.progress()),
+            desc="training",
+            unit="%",
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining} {postfix}",
+            leave=False,
+            dynamic_ncols=True,
+            mininterval=1.0,
+        )
+
+    def record(self, row: LossRow) -> None:
+        self.losses.append(row)
+        self.pending.append(row)
+        if len(self.pending) >= self.log_every:
+            self.flush()
+        self.bar.n = round(100 * self.budget.progress())
+        self.bar.set_postfix(
+            d_loss=f"{row['d_loss']:.3f}", g_loss=f"{row['g_loss']:.3f}", refresh=False
+        )
+        self.bar.update(0)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.callbacks.on_losses(self.pending)
+            self.pending = []
+
+    def close(self) -> None:
+        self.flush()
+        self.bar.close()
 
 
 def build_trainer(

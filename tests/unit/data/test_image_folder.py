@@ -8,8 +8,9 @@ from PIL import Image
 
 from ganops.config import DataConfig
 from ganops.data.idx import read_split
-from ganops.data.image_folder import UNLABELLED, read_image_folder, split_indices
+from ganops.data.image_folder import UNLABELLED, read_image_folder
 from ganops.data.prepare import prepare_images
+from ganops.data.split import split_indices
 from ganops.errors import ConfigError, DataError
 from tests.conftest import FIXTURES
 

@@ -21,7 +21,14 @@ def images() -> np.ndarray:
 
 
 def config(**changes: object) -> TrainConfig:
-    values = {"batch_size": 32, "latent_dim": 8, "precision": "float32", "grid_size": 1}
+    values = {
+        "batch_size": 32,
+        "latent_dim": 8,
+        "precision": "float32",
+        "grid_size": 1,
+        "snapshot_kimg": 0.001,  # an estimate at the end of every pass
+        "best_min_kimg": 0.0,
+    }
     return TrainConfig(**(values | changes))
 
 

@@ -33,6 +33,7 @@ def small_config(**changes: object) -> TrainConfig:
         "precision": "float32",
         "grid_size": 2,
         "ema_decay": 0.0,
+        "snapshot_kimg": 0.001,  # a snapshot (and checkpoint) at the end of every pass
         **changes,
     }
     return TrainConfig(**values)
@@ -76,7 +77,7 @@ def test_fit_checkpoints_each_epoch_and_resumes(images: np.ndarray, tmp_path: Pa
     first = image_trainer(small_config(epochs=1), (28, 28, 1))
 
     class Grids(TrainingCallbacks):
-        def on_epoch_end(self, epoch: int, samples: np.ndarray, losses: list) -> None:
+        def on_snapshot(self, epoch: int, samples: np.ndarray, losses: list) -> None:
             grids.append(epoch)
 
     result = first.fit(batches(images), tmp_path, Grids())
