@@ -1,18 +1,13 @@
-"""Shapes of every architecture x size x channels x (un)conditional combination, spectral
-normalization in the ResNet discriminator, and one conditional training step."""
+"""Shapes of every architecture x size x channels x (un)conditional combination; the builder
+passes the minibatch setting to every architecture."""
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 import pytest
 
-from ganops.config import TrainConfig
 from ganops.evaluation.conditioning import generator_inputs, is_conditional
-from ganops.models import dcgan, resnet
-from ganops.training.trainer import image_trainer
-
-MODULES = {"dcgan": dcgan, "resnet": resnet}
+from tests.unit.models.helpers import MODULES
 
 
 @pytest.mark.parametrize("conditional", [False, True], ids=["plain", "conditional"])
@@ -36,30 +31,13 @@ def test_shapes(architecture: str, size: int, channels: int, conditional: bool) 
     assert generator.output.dtype == "float32" and discriminator.output.dtype == "float32"
 
 
-def test_resnet_discriminator_is_spectrally_normalized() -> None:
-    discriminator = resnet.build_discriminator((32, 32, 3), base_filters=8)
-    wrapped = [
-        layer
-        for layer in discriminator.layers
-        if isinstance(layer, keras.layers.SpectralNormalization)
-    ]
-    kernels = [layer for layer in discriminator.layers if isinstance(layer, keras.layers.Conv2D)]
-    assert wrapped and not kernels, "every convolution is inside SpectralNormalization"
+def test_builders_pass_the_minibatch_setting_to_both_architectures() -> None:
+    from ganops.config import TrainConfig
+    from ganops.models.builders import build_image_models
 
-
-@pytest.mark.parametrize("architecture", sorted(MODULES))
-def test_conditional_pair_trains_one_step(architecture: str) -> None:
-    config = TrainConfig(
-        architecture=architecture,
-        conditional=True,
-        precision="float32",
-        latent_dim=8,
-        batch_size=4,
-        grid_size=2,
-    )
-    trainer = image_trainer(config, (28, 28, 1), n_classes=10)
-    real = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
-    labels = np.array([1, 2, 3, 4], "int32")
-    d_loss, g_loss = trainer.train_step((real, labels))
-    assert np.isfinite(float(d_loss)) and np.isfinite(float(g_loss))
-    assert trainer.grid().shape == (4, 28, 28, 1)
+    for architecture in ("dcgan", "resnet"):
+        config = TrainConfig(
+            architecture=architecture, latent_dim=8, improved={"minibatch": "stddev"}
+        )
+        _, discriminator = build_image_models(config, (28, 28, 1))
+        assert discriminator.get_layer("minibatch_stddev") is not None
