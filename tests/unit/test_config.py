@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from ganops.config import Config, apply_overrides, load_config, parse_override
+from ganops.config import (
+    Config,
+    DataConfig,
+    TrainConfig,
+    apply_overrides,
+    load_config,
+    parse_override,
+    validate,
+)
 from ganops.errors import ConfigError
+from ganops.training import losses
+from tests.conftest import TEXT_PARAMS
 
 
 def test_params_yaml_is_valid_and_matches_schema_defaults(project_root: Path) -> None:
@@ -98,3 +110,126 @@ def test_relative_sqlite_uri_is_made_absolute(
     assert Config().tracking_uri(tmp_path) == f"sqlite:///{tmp_path / 'mlflow.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5001")
     assert Config().tracking_uri(tmp_path) == "http://127.0.0.1:5001"
+
+
+def test_gate_metric_default_and_unknown_names(project_root: Path) -> None:
+    assert load_config(project_root / "params.yaml").register.metric == "fid_domain"
+    with pytest.raises(ConfigError) as caught:
+        load_config(project_root / "params.yaml", {"register.metric": "fid"})
+    assert "register.metric" in caught.value.message and "'fid_domain'" in caught.value.message
+    assert "'kid_inception'" in caught.value.message
+
+
+def test_gate_direction_and_inception_requirement(project_root: Path) -> None:
+    params = project_root / "params.yaml"
+    with pytest.raises(ConfigError, match="lower_is_better must be false"):
+        load_config(params, {"register.metric": "recall_domain"})
+    config = load_config(
+        params, {"register.metric": "recall_domain", "register.lower_is_better": False}
+    )
+    assert config.register.metric == "recall_domain"
+    with pytest.raises(ConfigError, match=r"needs evaluate\.inception: true"):
+        load_config(params, {"register.metric": "fid_inception"})
+    assert load_config(
+        params, {"register.metric": "fid_inception", "evaluate.inception": True}
+    ).evaluate.inception
+
+
+def test_unmakeable_resolution_is_rejected_by_the_schema() -> None:
+    with pytest.raises(ValueError, match="cannot be generated"):
+        DataConfig(dataset="image-folder", image_size=30)
+    with pytest.raises(ValueError, match="1 or 3"):
+        DataConfig(channels=2)
+
+
+def test_config_error_is_a_config_error(project_root: Path) -> None:
+    with pytest.raises(ConfigError, match=r"data\.image_size"):
+        load_config(project_root / "params.yaml", {"data.image_size": 30})
+
+
+def test_text_settings_are_validated_and_the_gate_must_measure_text() -> None:
+    text = {"dataset": "fortunes", "path": "data/fortunes"}
+    config = validate({"data": text, "register": {"metric": "jsd_4"}})
+    assert config.modality.name == "text" and validate({}).modality.name == "image"
+    with pytest.raises(
+        ConfigError, match=re.escape("register.metric 'fid_domain' does not measure text")
+    ):
+        validate({"data": text})
+    with pytest.raises(
+        ConfigError, match=re.escape("register.metric 'jsd_4' does not measure image")
+    ):
+        validate({"register": {"metric": "jsd_4"}})
+    with pytest.raises(
+        ConfigError, match=re.escape("text.too_long: Input should be 'truncate' or 'skip'")
+    ):
+        validate({"data": text, "register": {"metric": "jsd_4"}, "text": {"too_long": "cut"}})
+    with pytest.raises(
+        ConfigError, match=re.escape("text.max_length: Input should be greater than")
+    ):
+        validate({"data": text, "register": {"metric": "jsd_4"}, "text": {"max_length": 1}})
+    with pytest.raises(ConfigError, match=re.escape("register.lower_is_better must be false")):
+        validate({"data": text, "register": {"metric": "bleu_4"}})
+    with pytest.raises(
+        ConfigError, match=r"train\.conditional and train\.diffaugment are for images"
+    ):
+        validate(TEXT_PARAMS | {"train": {"diffaugment": "translation"}})
+
+
+def test_settings_are_validated_before_work(project_root: Path) -> None:
+    for key, value, message in [
+        ("train.improved.label_smoothing", 0.7, "less than or equal to 0.5"),
+        ("train.improved.label_smoothing", -0.1, "greater than or equal to 0"),
+        ("train.improved.feature_matching", "sometimes", "'none', 'added' or 'alone'"),
+        ("train.improved.minibatch", "batchnorm", "'none', 'stddev' or 'discrimination'"),
+        ("train.improved.historical_averaging", -1, "greater than or equal to 0"),
+        ("train.improved.feature_matching_weight", 0, "greater than 0"),
+        ("train.improved.typo", 1, "unknown key"),
+    ]:
+        with pytest.raises(ConfigError) as caught:
+            load_config(project_root / "params.yaml", {key: value})
+        assert key in str(caught.value) and message in str(caught.value), str(caught.value)
+
+
+def test_label_smoothing_is_refused_for_a_loss_without_targets(project_root: Path) -> None:
+    smoothing = {"train.improved.label_smoothing": 0.1}
+    for loss in ("hinge", "wgan", "wgan_gp", "least_squares"):
+        with pytest.raises(ConfigError, match=r"needs a cross-entropy train\.loss"):
+            load_config(project_root / "params.yaml", {**smoothing, "train.loss": loss})
+    for loss in ("non_saturating", "minimax"):
+        config = load_config(project_root / "params.yaml", {**smoothing, "train.loss": loss})
+        assert config.train.improved.label_smoothing == 0.1
+
+
+def test_label_smoothing_follows_the_registry_cross_entropy_property() -> None:
+    for name, loss in losses.LOSSES.items():
+        values = {"loss": name, "improved": {"label_smoothing": 0.1}}
+        if name == "wgan":
+            values["penalty"] = "gp"
+        if loss.cross_entropy:
+            assert TrainConfig(**values).improved.label_smoothing == 0.1
+        else:
+            with pytest.raises(ValidationError, match="needs a cross-entropy"):
+                TrainConfig(**values)
+
+
+@pytest.mark.parametrize(
+    ("written", "loss", "penalty"),
+    [
+        ({"loss": "wgan_gp"}, "wgan", "gp"),
+        ({"loss": "wgan_gp", "penalty": "none"}, "wgan", "gp"),
+        ({"loss": "wgan"}, "wgan", "clip"),  # the original WGAN clipped weights
+        ({"loss": "hinge", "r1_gamma": 5.0}, "hinge", "r1"),
+        ({"loss": "hinge", "r1_gamma": 0.0}, "hinge", "none"),
+        ({"loss": "wgan", "penalty": "none"}, "wgan", "none"),  # written out: as written
+    ],
+)
+def test_parameter_files_from_before_penalties_keep_their_meaning(
+    written: dict, loss: str, penalty: str
+) -> None:
+    config = TrainConfig(**written)
+    assert (config.loss, config.penalty) == (loss, penalty)
+
+
+def test_a_legacy_loss_that_clashes_with_its_penalty_says_what_to_write() -> None:
+    with pytest.raises(ValidationError, match=r"write train\.loss: wgan and the penalty you want"):
+        TrainConfig(loss="wgan_gp", penalty="r1")

@@ -75,12 +75,6 @@ def test_only_changed_fields_become_overrides(forms: dict) -> None:
     assert config.train.epochs == 2
 
 
-def test_run_label_names_dataset_model_and_loss() -> None:
-    config = load_config(PROJECT_ROOT / "params.yaml")
-    label = config.modality.run_label(config)
-    assert config.data.dataset in label and config.train.loss in label and "dcgan" in label
-
-
 def test_a_flow_can_expose_other_sections() -> None:
     assert list(form_models(PROJECT_ROOT / "params.yaml", ("train",))) == ["train"]
 
@@ -92,8 +86,3 @@ def test_nested_settings_are_a_nested_form_and_become_dotted_overrides(forms: di
     assert config.train.improved.label_smoothing == 0.1
     with pytest.raises(ValidationError):  # nested bounds are enforced by the form too
         forms["train"](improved={"label_smoothing": 0.9})
-
-
-def test_text_label_names_the_text_model_and_its_penalty() -> None:
-    config = load_config(PROJECT_ROOT / "params-text.yaml")
-    assert config.modality.run_label(config) == "fortunes-char-resnet-wgan-gp"

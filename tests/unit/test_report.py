@@ -48,3 +48,15 @@ def test_failure_names_the_stage_the_error_and_the_hint() -> None:
     text = failure_markdown("image-gan", "train", ConfigError("train.batch_size too big", "lower"))
     assert "stage `train`" in text and "ConfigError" in text
     assert "train.batch_size too big" in text and "Hint: lower" in text
+
+
+def test_run_summary_lists_text_metrics_floors_and_samples(tmp_path: Path) -> None:
+    samples = tmp_path / "samples.txt"
+    samples.write_text("hello there\ngeneral\n", "utf-8")
+    results = {
+        "evaluate": {"jsd_4": 0.5, "jsd_4_floor": 0.25, "n_generated": 100},
+        "register": {"run_id": "abc", "model_name": "m", "version": "3", "reason": "first"},
+    }
+    text = summary_markdown("text-gan", results, samples, "sqlite:///mlflow.db")
+    assert "| `jsd_4` | 0.5 | 0.25 |" in text and "```text\nhello there\ngeneral\n```" in text
+    assert "`models:/m/3`" in text and "base64" not in text

@@ -7,13 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganops.config import DataConfig
 from ganops.data.idx import read_idx, read_split
-from ganops.data.prepare import load_raw, load_split, prepare_images
 from ganops.errors import DataError
-from tests.conftest import FIXTURES
-
-FASHION = FIXTURES / "fashion-mnist"
+from tests.unit.data.helpers import FASHION
 
 
 def test_reads_real_fashion_mnist_slice() -> None:
@@ -52,23 +48,6 @@ def test_missing_file_says_how_to_get_it(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         read_split(tmp_path, "train")
     assert "dvc pull" in (caught.value.hint or "")
-
-
-def test_prepare_writes_arrays_and_summary(tmp_path: Path, project_root: Path) -> None:
-    config = DataConfig(path=str(FASHION.relative_to(project_root)), limit_train=100)
-    summary = prepare_images(config, project_root, tmp_path)
-    assert summary == {
-        "modality": "image",
-        "dataset": "fashion-mnist",
-        "image_shape": [28, 28, 1],
-        "n_train": 100,
-        "n_test": 256,
-        "n_classes": 10,
-    }
-    train = load_split(tmp_path / "train.npz")
-    raw_train, _, _ = load_raw(config, project_root)
-    np.testing.assert_array_equal(train.images, raw_train.images)
-    assert not list(tmp_path.glob(".*")), "no temporary files are left behind"
 
 
 def test_mismatched_splits_are_rejected(tmp_path: Path) -> None:

@@ -6,25 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ganops.config import DataConfig
-from ganops.data.idx import read_split
 from ganops.data.image_folder import UNLABELLED, read_image_folder
-from ganops.data.prepare import prepare_images
-from ganops.data.split import split_indices
-from ganops.errors import ConfigError, DataError
-from tests.conftest import FIXTURES
-
-
-@pytest.fixture(scope="module")
-def real_images() -> tuple[np.ndarray, np.ndarray]:
-    return read_split(FIXTURES / "fashion-mnist", "t10k")
-
-
-def write_pngs(folder: Path, images: np.ndarray, labels: np.ndarray | None = None) -> None:
-    for index, image in enumerate(images):
-        target = folder if labels is None else folder / f"class_{labels[index]}"
-        target.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(image).save(target / f"{index:04d}.png")
+from ganops.errors import DataError
+from tests.unit.data.helpers import write_pngs
 
 
 def read(folder: Path, **changes: object):
@@ -98,40 +82,3 @@ def test_empty_and_missing_folders_are_named(tmp_path: Path) -> None:
         read(tmp_path)
     with pytest.raises(DataError, match="image folder not found"):
         read(tmp_path / "missing")
-
-
-def test_split_is_fixed_by_seed_and_disjoint() -> None:
-    train, test = split_indices(100, 0.1, seed=3)
-    again_train, again_test = split_indices(100, 0.1, seed=3)
-    np.testing.assert_array_equal(test, again_test)
-    np.testing.assert_array_equal(train, again_train)
-    assert len(test) == 10 and not set(train) & set(test)
-    assert not np.array_equal(split_indices(100, 0.1, seed=4)[1], test)
-
-
-def test_unmakeable_resolution_is_rejected_by_the_schema() -> None:
-    with pytest.raises(ValueError, match="cannot be generated"):
-        DataConfig(dataset="image-folder", image_size=30)
-    with pytest.raises(ValueError, match="1 or 3"):
-        DataConfig(channels=2)
-
-
-def test_prepare_records_skips_and_split(tmp_path: Path, project_root: Path, real_images) -> None:
-    images, _ = real_images
-    folder = tmp_path / "mine"
-    write_pngs(folder, images[:40])
-    (folder / "broken.png").write_bytes(b"")
-    config = DataConfig(
-        dataset="image-folder", path=str(folder), max_bad_fraction=0.1, test_fraction=0.25
-    )
-    summary = prepare_images(config, project_root, tmp_path / "prepared")
-    assert (summary["n_train"], summary["n_test"]) == (30, 10)
-    assert summary["files_skipped"] == 1 and summary["n_classes"] == 0
-    assert summary["skipped"][0]["reason"] == "empty (zero-byte) file"
-
-
-def test_config_error_is_a_config_error(project_root: Path) -> None:
-    from ganops.config import load_config
-
-    with pytest.raises(ConfigError, match=r"data\.image_size"):
-        load_config(project_root / "params.yaml", {"data.image_size": 30})

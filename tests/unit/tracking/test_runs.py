@@ -1,4 +1,5 @@
-"""A run whose process died is marked FAILED by the next pipeline run (real sqlite store)."""
+"""Runs: one whose process died is marked FAILED by the next pipeline run (real sqlite store);
+passwords are redacted from store URIs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from mlflow.tracking import MlflowClient
 
 from ganops.config import Config
-from ganops.tracking.runs import connect, mark_orphaned_runs, owner_tags
+from ganops.tracking.runs import connect, mark_orphaned_runs, owner_tags, redact
 
 
 def test_dead_process_runs_are_failed_live_ones_kept(tmp_path: Path, mlflow_uri: str) -> None:
@@ -34,3 +35,13 @@ def test_dead_process_runs_are_failed_live_ones_kept(tmp_path: Path, mlflow_uri:
     assert "ended without closing" in client.get_run(dead.info.run_id).data.tags["ganops.failure"]
     assert client.get_run(alive.info.run_id).info.status == "RUNNING"
     assert client.get_run(foreign.info.run_id).info.status == "RUNNING"
+
+
+def test_passwords_are_redacted() -> None:
+    assert redact("postgresql://me:secret@db:5432/x") == "postgresql://me:***@db:5432/x"
+    assert redact("sqlite:////tmp/m.db") == "sqlite:////tmp/m.db"
+
+
+def test_redact_leaves_plain_values_alone() -> None:
+    assert redact("non_saturating") == "non_saturating"
+    assert redact("me@example.org") == "me@example.org"

@@ -1,17 +1,14 @@
 """Text corpora: reading (fortunes `%` format, lines, separators), the length policy,
-vocabulary, encode/decode round trips and the recorded split."""
+vocabulary and encode/decode round trips."""
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ganops.config import validate
 from ganops.data.text import (
     PAD,
     UNK,
@@ -24,12 +21,9 @@ from ganops.data.text import (
     read_corpus,
     read_text_file,
 )
-from ganops.data.text_prepare import load_text_split, load_vocabulary, prepare_text
 from ganops.errors import DataError
-from tests.conftest import FIXTURES, TEXT_PARAMS
-
-# 300 entries from each of three fortunes files (startrek has only 227).
-N_FIXTURE_ENTRIES = 827
+from tests.conftest import FIXTURES
+from tests.unit.data.helpers import N_FIXTURE_ENTRIES
 
 
 def test_fortunes_folder_is_read_entry_by_entry_and_excluded_files_are_left_out(
@@ -96,56 +90,3 @@ def test_vocabulary_encode_decode_round_trip() -> None:
     probabilities = np.eye(4)[[[2, 2, PAD, 3]]] * 0.7 + 0.075
     assert decode(probabilities, vocabulary) == ["aa"]
     assert Vocabulary.from_json(vocabulary.to_json()) == vocabulary
-
-
-def test_prepare_records_a_seeded_split(tmp_path: Path) -> None:
-    config = validate(TEXT_PARAMS | {"data": TEXT_PARAMS["data"] | {"split_seed": 3}})
-    first = prepare_text(config, Path("/"), tmp_path / "a")
-    again = prepare_text(config, Path("/"), tmp_path / "b")
-    assert first["n_train"] + first["n_test"] == N_FIXTURE_ENTRIES and first["n_test"] == 83
-    assert first["test_sha256"] == again["test_sha256"] and first["split_seed"] == 3
-    other = prepare_text(
-        config.model_copy(update={"data": config.data.model_copy(update={"split_seed": 4})}),
-        Path("/"),
-        tmp_path / "c",
-    )
-    assert other["test_sha256"] != first["test_sha256"]
-    train = load_text_split(tmp_path / "a", "train")
-    vocabulary = load_vocabulary(tmp_path / "a")
-    assert train.tokens.shape == (744, 32) and len(vocabulary) == first["vocab_size"] <= 96
-    # Truncated to 32 characters, and what decode gives back is the stored text
-    # (apart from characters outside the vocabulary).
-    decoded = decode(train.tokens, vocabulary)
-    assert sum(a == b for a, b in zip(decoded, train.texts, strict=True)) > 0.95 * len(decoded)
-    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
-    assert summary["samples_truncated"] > 0 and summary["modality"] == "text"
-
-
-def test_text_settings_are_validated_and_the_gate_must_measure_text() -> None:
-    from ganops.errors import ConfigError
-
-    text = {"dataset": "fortunes", "path": "data/fortunes"}
-    config = validate({"data": text, "register": {"metric": "jsd_4"}})
-    assert config.modality.name == "text" and validate({}).modality.name == "image"
-    with pytest.raises(
-        ConfigError, match=re.escape("register.metric 'fid_domain' does not measure text")
-    ):
-        validate({"data": text})
-    with pytest.raises(
-        ConfigError, match=re.escape("register.metric 'jsd_4' does not measure image")
-    ):
-        validate({"register": {"metric": "jsd_4"}})
-    with pytest.raises(
-        ConfigError, match=re.escape("text.too_long: Input should be 'truncate' or 'skip'")
-    ):
-        validate({"data": text, "register": {"metric": "jsd_4"}, "text": {"too_long": "cut"}})
-    with pytest.raises(
-        ConfigError, match=re.escape("text.max_length: Input should be greater than")
-    ):
-        validate({"data": text, "register": {"metric": "jsd_4"}, "text": {"max_length": 1}})
-    with pytest.raises(ConfigError, match=re.escape("register.lower_is_better must be false")):
-        validate({"data": text, "register": {"metric": "bleu_4"}})
-    with pytest.raises(
-        ConfigError, match=r"train\.conditional and train\.diffaugment are for images"
-    ):
-        validate(TEXT_PARAMS | {"train": {"diffaugment": "translation"}})
