@@ -13,7 +13,10 @@ import mlflow
 import numpy as np
 import pytest
 
+from ganops.config import Config
+from ganops.data.summary import write_summary
 from ganops.models.dcgan import build_generator
+from ganops.paths import RunPaths
 from ganops.tracking.registry import CHAMPION, log_generator
 from tests.conftest import free_port, subprocess_env, venv_bin
 from tests.servers import stop, wait_for
@@ -25,14 +28,20 @@ NAME = "ganops-serving-test"
 
 
 def register_generator_version(tracking_uri: str, folder: Path) -> str:
-    """A small (untrained) generator logged and registered as ganops does; alias champion."""
-    path = folder / "generator.keras"
-    build_generator(16, IMAGE_SHAPE, base_filters=8).save(path)
+    """A small (untrained) generator logged and registered as ganops does; alias champion
+    set by hand (an untrained generator would not pass the quality gate's sanity check)."""
+    paths = RunPaths(folder)
+    paths.model_dir.mkdir(parents=True)
+    build_generator(16, IMAGE_SHAPE, base_filters=8).save(paths.generator)
+    paths.prepared.mkdir()
+    write_summary(paths.prepared, "image", {"image_shape": list(IMAGE_SHAPE)})
+    config = Config()
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     mlflow.set_experiment("serving")
     with mlflow.start_run():
-        model_uri = log_generator(path, IMAGE_SHAPE)
+        served = config.modality.served_model(config, paths)
+        model_uri = log_generator(paths.generator, config.modality.name, served)
     version = mlflow.register_model(model_uri, NAME).version
     mlflow.MlflowClient(tracking_uri, tracking_uri).set_registered_model_alias(
         NAME, CHAMPION, version

@@ -137,12 +137,23 @@ def bleu(hypotheses: Sequence[str], references: Sequence[str], max_n: int) -> fl
 
 
 def self_bleu(samples: Sequence[str], max_n: int) -> float:
-    """Mean BLEU-``max_n`` of each sample against all the others (higher = less diverse)."""
+    """Mean BLEU-``max_n`` of each sample against all the others (higher = less diverse).
+
+    A blank sample has no words for BLEU to score (NLTK gives it 0, which would make a
+    generator of blanks look perfectly diverse); it counts as a copy, 1.0, when another sample
+    is blank too, and the other samples are scored against the non-blank ones."""
     tokens = words(samples)
     if len(tokens) < 2:
         raise ValueError("Self-BLEU needs at least two samples")
-    table = _RefTable.build(tokens, max_n)
-    return float(np.mean([_sentence_bleu(h, table, max_n, self_ref=True) for h in tokens]))
+    filled = [t for t in tokens if t]
+    blanks = len(tokens) - len(filled)
+    scores = [1.0 if blanks > 1 else 0.0] * blanks
+    if len(filled) >= 2:
+        table = _RefTable.build(filled, max_n)
+        scores += [_sentence_bleu(h, table, max_n, self_ref=True) for h in filled]
+    else:
+        scores += [0.0] * len(filled)
+    return float(np.mean(scores))
 
 
 def text_metrics(

@@ -71,3 +71,67 @@ def test_evaluate_reports_the_classifier_score_beside_its_real_data_ceiling(tmp_
     fake_score = classifier_score(model.predict_on_batch(to_unit_interval(fakes))[1])
     assert metrics["classifier_score"] == pytest.approx(fake_score, rel=1e-5)
     assert "fid_domain" in metrics and "fid_domain_floor" in metrics
+
+
+# Higher is better for these; every other metric with a floor is lower-is-better.
+HIGHER_IS_BETTER = {
+    "precision_domain",
+    "recall_domain",
+    "class_entropy",
+    "classes_seen",
+    "classifier_score",
+    "sample_spread",
+}
+
+
+def constant_generator(value: float):
+    """Ignores z: every sample is the same image (a collapsed or untrained generator)."""
+    z = keras.Input((4,))
+    zero = keras.layers.Dense(28 * 28, kernel_initializer="zeros", bias_initializer="zeros")(z)
+    image = keras.layers.Reshape((28, 28, 1))(zero + value)
+    return keras.Model(z, image)
+
+
+@pytest.mark.parametrize("n_test", [40, 400], ids=["small test split", "large test split"])
+@pytest.mark.parametrize("value", [0.0, -1.0], ids=["mid-grey", "black"])
+def test_a_constant_generator_never_beats_its_floor(
+    n_test: int, value: float, tmp_path: Path
+) -> None:
+    """Floors are measured at the counts of the values beside them, so a degenerate
+    generator cannot look better than real data by a sample-count artifact.
+
+    Improved precision is the one exception, by its definition rather than by counts: a
+    constant image that lies inside a real image's k-NN ball (a black square near the mostly
+    black Fashion-MNIST backgrounds) is "realistic", so a collapsed generator can score 1.0.
+    Kynkäänniemi et al. read it together with recall, which is 0 here, and the gate's sanity
+    check refuses such a generator."""
+    from ganops.data.idx import read_split
+    from ganops.evaluation.classifier import load_classifier, train_classifier
+    from ganops.modalities import modality_named
+    from tests.conftest import FIXTURES
+
+    images, labels = read_split(FIXTURES / "fashion-mnist", "train")
+    test_images, test_labels = read_split(FIXTURES / "fashion-mnist", "t10k")
+    images, test_images = images[..., None], test_images[..., None][:n_test]
+    config = Config.model_validate(
+        {"evaluate": {"n_samples": 1000, "kid_subsets": 5, "kid_subset_size": 30}}
+    )
+    summary = train_classifier(
+        images, labels, test_images, test_labels[:n_test], config.classifier, tmp_path
+    )
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    metrics, _ = evaluate_generator(
+        constant_generator(value), images, test_images, config.evaluate, load_classifier(tmp_path)
+    )
+    assert metrics["n_fake"] == len(images)  # min(n_samples, n_train): the floor's count too
+    floored = [key.removesuffix("_floor") for key in metrics if key.endswith("_floor")]
+    assert {"fid_domain", "kid_domain", "precision_domain", "sample_spread"} <= set(floored)
+    assert metrics["recall_domain"] == 0.0 < metrics["recall_domain_floor"]
+    for name in set(floored) - {"precision_domain"}:
+        value_, floor = metrics[name], metrics[f"{name}_floor"]
+        if name in HIGHER_IS_BETTER:
+            assert value_ <= floor, f"{name} {value_} beats its floor {floor}"
+        else:
+            assert value_ >= floor, f"{name} {value_} beats its floor {floor}"
+    problems = modality_named("image").sanity_problems(metrics)
+    assert any("nearly all alike" in problem for problem in problems)

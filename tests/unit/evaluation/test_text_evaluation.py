@@ -45,3 +45,27 @@ def test_generated_texts_follow_the_seeds() -> None:
     first = generate_texts(by_sign, vocabulary, 5, latent_dim=6, seed=10, batch_size=2)
     again = generate_texts(by_sign, vocabulary, 3, latent_dim=6, seed=12, batch_size=3)
     assert first[2:] == again and all(set(t) <= {"a", "b"} and len(t) == 6 for t in first)
+
+
+def test_a_constant_text_generator_never_beats_its_floor(tmp_path) -> None:
+    """Blank or one repeated string, on the fixture's small held-out split and on a large
+    one: every metric is at or below its floor, and the sanity check refuses both."""
+    from ganops.modalities import modality_named
+
+    config = validate(TEXT_PARAMS)
+    prepare_text(config, FIXTURES, tmp_path)
+    train = load_text_split(tmp_path, "train").texts
+    small_test = load_text_split(tmp_path, "test").texts
+    higher_is_better = {"bleu_2", "bleu_4", "distinct_share"}
+    for test in (small_test, train[: len(train) // 2]):
+        for constant in ("", "xq xq xq"):
+            metrics = measure_texts([constant] * 500, train, test, seed=0)
+            floored = [key.removesuffix("_floor") for key in metrics if key.endswith("_floor")]
+            assert {"jsd_4", "bleu_4", "self_bleu_4", "distinct_share"} <= set(floored)
+            for name in floored:
+                value, floor = metrics[name], metrics[f"{name}_floor"]
+                if name in higher_is_better:
+                    assert value <= floor, (constant, name, value, floor)
+                else:
+                    assert value >= floor, (constant, name, value, floor)
+            assert modality_named("text").sanity_problems(metrics), constant

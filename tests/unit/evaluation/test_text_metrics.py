@@ -40,9 +40,13 @@ def nltk_mean_bleu(hypotheses: list[str], references: list[str], n: int) -> floa
 
 
 def nltk_self_bleu(samples: list[str], n: int) -> float:
-    scores = [
-        nltk_mean_bleu([sample], samples[:i] + samples[i + 1 :], n)
-        for i, sample in enumerate(samples)
+    """NLTK's BLEU of each sample against the others, with ganops' rule for blank samples
+    (NLTK scores a blank 0): a blank is a copy (1.0) of another blank, and the other samples
+    are scored against the non-blank ones."""
+    filled = [sample for sample in samples if sample.split()]
+    blanks = len(samples) - len(filled)
+    scores = [1.0 if blanks > 1 else 0.0] * blanks + [
+        nltk_mean_bleu([sample], filled[:i] + filled[i + 1 :], n) for i, sample in enumerate(filled)
     ]
     return sum(scores) / len(scores)
 
@@ -85,6 +89,7 @@ def test_bleu_known_answers() -> None:
     assert bleu(["zzz qqq"], lines, 2) == 0.0  # no unigram in common
     # All samples the same sentence: Self-BLEU 1 (no diversity); all different words: 0.
     assert self_bleu(["a b c d e"] * 5, 4) == pytest.approx(1.0)
+    assert self_bleu(["", " ", ""], 4) == 1.0  # blanks are copies of each other
     assert self_bleu(["a b", "c d", "e f"], 2) == 0.0
 
 
