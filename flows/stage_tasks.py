@@ -31,6 +31,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT / "src"))  # run from a checkout without installing, too
 
 from ganops.config import Config  # noqa: E402
+from ganops.environment import import_tensorflow_quietly  # noqa: E402
 from ganops.errors import ConfigError, DataError, GanopsError, TrainingError  # noqa: E402
 from ganops.forms import form_models, form_overrides  # noqa: E402
 from ganops.modalities import modality_named  # noqa: E402
@@ -62,6 +63,7 @@ def retry_helps(task: Any, task_run: Any, state: State) -> bool:
 )
 def stage_task(name: str, spec: RunSpec) -> dict[str, Any]:
     config, paths, root = spec.load()
+    import_tensorflow_quietly()
     logger = get_run_logger()
     logger.info("%s: started (outputs in %s)", name, paths.root)
     result = stage_named(name)(config, paths, root)

@@ -117,15 +117,19 @@ def _run(args: argparse.Namespace) -> Any:
         return {"data": ensure_data(root)}
 
     from ganops import stages
+    from ganops.environment import import_tensorflow_quietly
 
+    import_tensorflow_quietly()
     if args.command == "pipeline":
         return stages.run_pipeline(config, paths, root)
     return stages.stage_named(args.command)(config, paths, root)
 
 
 def _sample(args: argparse.Namespace) -> dict[str, Any] | None:
+    from ganops.environment import import_tensorflow_quietly
     from ganops.sampling import load_generator
 
+    import_tensorflow_quietly()
     if args.n < 1:
         raise GanopsError(f"-n must be at least 1 (got {args.n})")
     generator = load_generator(args.uri)

@@ -8,6 +8,8 @@ TensorFlow, MLflow, Prefect or DVC.
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 PROJECT_MARKERS = ("params.yaml", "pyproject.toml")
@@ -24,6 +26,35 @@ def find_project_root(start: Path | None = None) -> Path:
 
 def state_dir(project_root: Path) -> Path:
     return project_root / ".ganops"
+
+
+# Printed by TensorFlow's C++ libraries while it is imported, before its log level applies.
+STARTUP_NOISE = (
+    "All log messages before absl::InitializeLog() is called",
+    "oneDNN custom operations are on",
+    "This TensorFlow binary is optimized to use available CPU instructions",
+    "To enable the following instructions:",
+)
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow once with its start-up banners kept off the terminal (they would
+    look like warnings on every run); any other line printed meanwhile is passed on."""
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as captured:
+        saved = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        for line in captured.read().decode("utf-8", "replace").splitlines():
+            if line.strip() and not any(noise in line for noise in STARTUP_NOISE):
+                print(line, file=sys.stderr)
 
 
 def configure(project_root: Path | None = None) -> Path:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +111,6 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     verdict = "champion" if decision.promoted else "candidate only"
     message = f"quality gate: {decision.model_name} v{decision.version} -> {verdict}: "
     log.info(message + decision.reason)
-    print(message + decision.reason, file=sys.stderr)
     result = decision.as_dict() | {"run_id": run_id}
     write_text_atomic(paths.registration, json.dumps(result, indent=2))
     return result

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,11 +79,14 @@ def train_classifier(
     )
     started = time.perf_counter()
 
-    def report(epoch: int, logs: dict) -> None:  # stderr: stdout carries the CLI's JSON
-        print(
-            f"classifier epoch {epoch + 1}/{config.epochs}: loss {logs['loss']:.4f}, "
-            f"accuracy {logs['accuracy']:.4f} ({time.perf_counter() - started:.0f} s)",
-            file=sys.stderr,
+    def report(epoch: int, logs: dict) -> None:
+        log.info(
+            "classifier epoch %d/%d: loss %.4f, accuracy %.4f (%.0f s)",
+            epoch + 1,
+            config.epochs,
+            logs["loss"],
+            logs["accuracy"],
+            time.perf_counter() - started,
         )
 
     history = model.fit(
@@ -122,7 +124,6 @@ def train_classifier(
         "seconds": round(seconds, 1),
         "architecture": ARCHITECTURE,
     }
-    log.info("domain classifier: test accuracy %.4f after %.0f s", test_accuracy, seconds)
     return summary
 
 
@@ -163,7 +164,6 @@ def ensure_classifier(
             "key": key,
         }
         log.warning("domain classifier skipped: %s", summary["reason"])
-        print(f"classifier: skipped ({summary['reason']})", file=sys.stderr)
     else:
         cached = cache / key
         if (cached / MODEL_FILE).is_file() and (cached / SUMMARY_FILE).is_file():
@@ -178,7 +178,7 @@ def ensure_classifier(
             shutil.copy2(out_dir / MODEL_FILE, cached / MODEL_FILE)
             write_text_atomic(cached / SUMMARY_FILE, json.dumps(summary, indent=2))
             summary["cached"] = False
-        print(f"classifier: test accuracy {summary['test_accuracy']:.4f}", file=sys.stderr)
+        log.info("domain classifier: test accuracy %.4f", summary["test_accuracy"])
     write_text_atomic(out_dir / SUMMARY_FILE, json.dumps(summary, indent=2))
     return summary
 
@@ -201,10 +201,12 @@ class DomainClassifier:
     def features_and_probabilities(
         self, images: np.ndarray, batch_size: int = 1000
     ) -> tuple[np.ndarray, np.ndarray]:
+        from ganops.models.inference import infer
+
         features, probabilities = [], []
         for start in range(0, len(images), batch_size):
             batch = to_unit_interval(images[start : start + batch_size])
-            f, p = self.model.predict_on_batch(batch)
+            f, p = infer(self.model, batch)
             features.append(np.asarray(f, np.float32) / self.feature_scale)
             probabilities.append(np.asarray(p, np.float32))
         return np.concatenate(features), np.concatenate(probabilities)

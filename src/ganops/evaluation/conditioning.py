@@ -80,9 +80,9 @@ def sample(generator: Any, seeds: Sequence[int], labels: Sequence[int] | None = 
 def sample_latents(
     generator: Any, z: np.ndarray, labels: Sequence[int] | None = None
 ) -> np.ndarray:
-    return np.asarray(
-        generator.predict_on_batch(generator_inputs(generator, z, labels)), np.float32
-    )
+    from ganops.models.inference import infer
+
+    return np.asarray(infer(generator, generator_inputs(generator, z, labels)), np.float32)
 
 
 def balanced_labels(seeds: Sequence[int], n_classes: int) -> list[int]:

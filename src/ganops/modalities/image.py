@@ -191,6 +191,7 @@ class ImageSampler:
         import numpy as np
 
         from ganops.evaluation.conditioning import generator_inputs
+        from ganops.models.inference import infer
         from ganops.noise import noise_from_seeds
         from ganops.tracking.model_input import column, seeds_from_input
 
@@ -205,7 +206,7 @@ class ImageSampler:
             )
         z = noise_from_seeds(seeds, self.latent_dim)
         feed = generator_inputs(self.generator, z, labels)
-        images = np.asarray(self.generator.predict_on_batch(feed), dtype=np.float32)
+        images = np.asarray(infer(self.generator, feed), dtype=np.float32)
         return ((images + 1.0) / 2.0).clip(0.0, 1.0)
 
 
