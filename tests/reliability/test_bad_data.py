@@ -37,6 +37,14 @@ def corrupt_short_payload(folder: Path) -> Path:
     return path
 
 
+def corrupt_magic(folder: Path) -> Path:
+    path = folder / IDX
+    raw = bytearray(gzip.decompress(path.read_bytes()))
+    raw[2] = 0x0D  # float data, not unsigned bytes
+    path.write_bytes(gzip.compress(bytes(raw)))
+    return path
+
+
 def corrupt_missing(folder: Path) -> Path:
     path = folder / IDX
     path.unlink()
@@ -70,6 +78,7 @@ def prepare(data_path: Path, out: Path, *extra: str) -> subprocess.CompletedProc
         (corrupt_truncated, "not a complete gzip file"),
         (corrupt_garbage, "not a complete gzip file"),
         (corrupt_short_payload, "header promises"),
+        (corrupt_magic, "bad magic number 00000d03"),
         (corrupt_missing, "file not found"),
     ],
 )
@@ -80,6 +89,7 @@ def test_corrupt_idx_files_are_named(tmp_path: Path, corrupt, expected: str) -> 
     result = prepare(folder, tmp_path / "out")
     assert result.returncode == 2
     assert str(broken) in result.stderr and expected in result.stderr
+    assert "\nhint: " in result.stderr, "every refusal says what to do"
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "prepared" / "summary.json").exists()
 
@@ -112,6 +122,9 @@ def test_image_folder_problems_through_the_cli(tmp_path: Path) -> None:
     )
     assert tolerant.returncode == 0, tolerant.stderr
     assert '"files_skipped": 2' in tolerant.stdout
+    # Skipped files are summarised on the terminal too, with where the list is.
+    assert f"skipped 2 of 5 image files in {folder}" in tolerant.stderr
+    assert "the list is in prepared/summary.json" in tolerant.stderr
 
 
 TEXT_FILE = ("--params", "params-text.yaml", "--set", "data.dataset=text-file")
@@ -136,8 +149,32 @@ def test_bad_text_files_are_named(tmp_path: Path, content: bytes, extra, expecte
     result = prepare(path, tmp_path / "out", *TEXT_FILE, *extra)
     assert result.returncode == 2
     assert str(path) in result.stderr and expected in result.stderr
+    assert "\nhint: " in result.stderr, "every refusal says what to do"
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out" / "prepared" / "summary.json").exists()
+
+
+def test_one_long_line_is_refused_in_the_words_of_text(tmp_path: Path) -> None:
+    path = tmp_path / "one-line.txt"
+    path.write_text("word " * 20_000)  # 100,000 characters, no newline
+    result = prepare(path, tmp_path / "out", *TEXT_FILE)
+    assert result.returncode == 2
+    assert f"need at least 2 usable text samples in {path}" in result.stderr
+    assert "images" not in result.stderr
+    assert "hint: a text file holds one sample per line" in result.stderr
+
+
+def test_mostly_cut_lines_get_advice_at_prepare_time(tmp_path: Path) -> None:
+    path = tmp_path / "prose.txt"
+    path.write_text("".join(f"{'a long line of prose ' * (3 + i % 5)}{i}\n" for i in range(200)))
+    result = prepare(path, tmp_path / "out", *TEXT_FILE)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "200 of 200 text samples" in result.stderr
+        and "were cut to text.max_length 32" in result.stderr
+    )
+    assert "Set text.max_length: " in result.stderr and "text.too_long: skip" in result.stderr
+    assert json.loads(result.stdout)["share_truncated"] == 1.0
 
 
 def test_too_long_text_is_skipped_and_counted_below_the_threshold(tmp_path: Path) -> None:

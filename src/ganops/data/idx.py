@@ -41,7 +41,8 @@ def read_idx(path: Path) -> np.ndarray:
     expected = int(np.prod(shape))
     if len(raw) - header != expected:
         raise DataError(
-            f"{path}: holds {len(raw) - header} bytes of data, its header promises {expected}"
+            f"{path}: holds {len(raw) - header} bytes of data, its header promises {expected}",
+            hint="the file is damaged: restore it with `dvc checkout data.dvc` (or `dvc pull`)",
         )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
@@ -52,6 +53,7 @@ def read_split(folder: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     labels = read_idx(folder / f"{split}-labels-idx1-ubyte.gz")
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise DataError(
-            f"{folder}: {split} images {images.shape} and labels {labels.shape} do not match"
+            f"{folder}: {split} images {images.shape} and labels {labels.shape} do not match",
+            hint="restore the pinned files with `dvc checkout data.dvc` (or `dvc pull`)",
         )
     return images, labels
