@@ -292,6 +292,25 @@ class TrainConfig(Strict):
         0, ge=0, description="Also checkpoint every N steps between snapshots (0 = off)."
     )
     architecture: Architecture = Field(Architecture.dcgan, description="Generator/discriminator.")
+    g_channels: int = Field(
+        256,
+        ge=4,
+        le=4096,
+        description="Generator width: channels of its first feature map, halved at each "
+        "upsampling (dcgan; resnet's first block has half).",
+    )
+    d_channels: int = Field(
+        64,
+        ge=2,
+        le=4096,
+        description="Discriminator width: channels of its first convolution, doubled at each.",
+    )
+    kernel_size: int = Field(
+        5, ge=1, le=9, description="dcgan: kernel of the (transposed) convolutions."
+    )
+    d_dropout: float = Field(
+        0.3, ge=0, lt=1, description="dcgan: dropout after each discriminator convolution."
+    )
     conditional: bool = Field(
         False, description="Class-conditional G (labels in) and projection D; needs labels."
     )

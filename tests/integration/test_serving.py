@@ -32,7 +32,7 @@ def register_generator_version(tracking_uri: str, folder: Path) -> str:
     set by hand (an untrained generator would not pass the quality gate's sanity check)."""
     paths = RunPaths(folder)
     paths.model_dir.mkdir(parents=True)
-    build_generator(16, IMAGE_SHAPE, base_filters=8).save(paths.generator)
+    build_generator(16, IMAGE_SHAPE, width=8).save(paths.generator)
     paths.prepared.mkdir()
     write_summary(paths.prepared, "image", {"image_shape": list(IMAGE_SHAPE)})
     config = Config()

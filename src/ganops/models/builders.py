@@ -1,8 +1,8 @@
 """Image architectures by name (``train.architecture``) -> (generator, discriminator).
 
-Each architecture is a module with ``build_generator(latent_dim, image_shape, n_classes=...)``
-and ``build_discriminator(image_shape, n_classes=..., minibatch=...)`` of the same contract
-(see ``dcgan``); this table is the one list of them. Its modules are imported only when a
+Each architecture is a module with ``build_generator`` and ``build_discriminator`` of the same
+contract (see ``dcgan``) and ``from_config(config, image_shape, n_classes)``, which reads the
+settings it uses; this table is the one list of them. Its modules are imported only when a
 model is built, so the configuration can check names without TensorFlow.
 """
 
@@ -39,9 +39,4 @@ def build_image_models(
             hint="set train.conditional: false, or use data with one subfolder per class",
         )
     module = importlib.import_module(ARCHITECTURES[config.architecture])
-    return (
-        module.build_generator(config.latent_dim, image_shape, n_classes=conditional_classes),
-        module.build_discriminator(
-            image_shape, n_classes=conditional_classes, minibatch=config.improved.minibatch
-        ),
-    )
+    return module.from_config(config, image_shape, conditional_classes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ganops.config import MinibatchFeatures
+from ganops.config import MinibatchFeatures, TrainConfig
 from ganops.models.conditional import generator_inputs, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
@@ -20,52 +20,63 @@ from ganops.models.shapes import upsampling_steps
 def build_generator(
     latent_dim: int,
     image_shape: tuple[int, int, int],
-    base_filters: int = 64,
+    width: int = 256,
     n_classes: int = 0,
+    kernel: int = 5,
 ) -> keras.Model:
-    """``n_classes`` > 0: a second input ``label`` whose embedding is concatenated to z."""
+    """``width``: channels of the first feature map (the tutorial's 256), halved at each
+    layer; ``n_classes`` > 0: a second input ``label`` whose embedding is concatenated to z."""
     size, _, channels = image_shape
     steps = upsampling_steps(size)
     start = size // 2**steps
-    width = base_filters * 2**steps  # 256 for 28 px with the default base, as the tutorial
     inputs, x = generator_inputs(latent_dim, n_classes)
     x = layers.Dense(start * start * width, use_bias=False)(x)
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Reshape((start, start, width))(x)
-    x = layers.Conv2DTranspose(width // 2, 5, strides=1, padding="same", use_bias=False)(x)
+    x = layers.Conv2DTranspose(width // 2, kernel, strides=1, padding="same", use_bias=False)(x)
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU(0.2)(x)
     for step in range(steps - 1):
         x = layers.Conv2DTranspose(
-            width // 2 ** (step + 2), 5, strides=2, padding="same", use_bias=False
+            width // 2 ** (step + 2), kernel, strides=2, padding="same", use_bias=False
         )(x)
         x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(0.2)(x)
     # The image layer stays float32 under mixed precision: tanh output is compared with data.
     image = layers.Conv2DTranspose(
-        channels, 5, strides=2, padding="same", activation="tanh", dtype="float32", name="image"
+        channels,
+        kernel,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        dtype="float32",
+        name="image",
     )(x)
     return keras.Model(inputs if n_classes else inputs[0], image, name="generator")
 
 
 def build_discriminator(
     image_shape: tuple[int, int, int],
-    base_filters: int = 64,
+    width: int = 64,
     n_classes: int = 0,
     minibatch: str = MinibatchFeatures.none,
+    kernel: int = 5,
+    dropout: float = 0.3,
 ) -> keras.Model:
-    """``n_classes`` > 0: a second input ``label`` and a projection discriminator.
-    ``minibatch``: "none", "stddev" (a std channel on the last feature map) or
-    "discrimination" (batch-closeness features after the flattened features)."""
+    """``width``: channels of the first convolution, doubled at each; ``n_classes`` > 0: a
+    second input ``label`` and a projection discriminator. ``minibatch``: "none", "stddev"
+    (a std channel on the last feature map) or "discrimination" (batch-closeness features
+    after the flattened features)."""
     size = image_shape[0]
     steps = upsampling_steps(size)
     image = keras.Input(image_shape, name="image")
     x = image
     for step in range(steps):
-        x = layers.Conv2D(base_filters * 2**step, 5, strides=2, padding="same")(x)
+        x = layers.Conv2D(width * 2**step, kernel, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)
-        x = layers.Dropout(0.3)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
     if minibatch == MinibatchFeatures.stddev:
         x = MinibatchStdDev(name="minibatch_stddev")(x)
     # Named: feature matching reads this layer (see ganops.models.features).
@@ -77,3 +88,22 @@ def build_discriminator(
     logit = projection_logit(x, labels, n_classes)
     inputs = [image, labels] if labels is not None else image
     return keras.Model(inputs, logit, name="discriminator")
+
+
+def from_config(
+    config: TrainConfig, image_shape: tuple[int, int, int], n_classes: int = 0
+) -> tuple[keras.Model, keras.Model]:
+    """The pair ``train`` describes: widths, kernel, dropout, minibatch features."""
+    return (
+        build_generator(
+            config.latent_dim, image_shape, config.g_channels, n_classes, config.kernel_size
+        ),
+        build_discriminator(
+            image_shape,
+            config.d_channels,
+            n_classes,
+            config.improved.minibatch,
+            config.kernel_size,
+            config.d_dropout,
+        ),
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ganops.config import MinibatchFeatures
+from ganops.config import MinibatchFeatures, TrainConfig
 from ganops.models.conditional import generator_inputs, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
@@ -44,17 +44,18 @@ def _block_down(x: keras.KerasTensor, filters: int, first: bool) -> keras.KerasT
 def build_generator(
     latent_dim: int,
     image_shape: tuple[int, int, int],
-    base_filters: int = 64,
+    width: int = 128,
     n_classes: int = 0,
 ) -> keras.Model:
+    """``width``: channels of the first feature map, halved at each block (never below
+    ``width / 2**(steps - 1)``)."""
     size, _, channels = image_shape
     steps = upsampling_steps(size)
     start = size // 2**steps
-    width = base_filters * 2 ** (steps - 1)
     inputs, x = generator_inputs(latent_dim, n_classes)
     x = layers.Reshape((start, start, width))(layers.Dense(start * start * width)(x))
     for step in range(steps):
-        x = _block_up(x, max(width // 2**step, base_filters))
+        x = _block_up(x, max(width // 2**step, width // 2 ** (steps - 1)))
     x = layers.ReLU()(layers.BatchNormalization()(x))
     image = layers.Conv2D(
         channels, 3, padding="same", activation="tanh", dtype="float32", name="image"
@@ -64,7 +65,7 @@ def build_generator(
 
 def build_discriminator(
     image_shape: tuple[int, int, int],
-    base_filters: int = 64,
+    width: int = 64,
     n_classes: int = 0,
     minibatch: str = MinibatchFeatures.none,
 ) -> keras.Model:
@@ -74,7 +75,7 @@ def build_discriminator(
     image = keras.Input(image_shape, name="image")
     x = image
     for step in range(steps):
-        x = _block_down(x, base_filters * 2**step, first=step == 0)
+        x = _block_down(x, width * 2**step, first=step == 0)
     if minibatch == MinibatchFeatures.stddev:
         x = MinibatchStdDev(name="minibatch_stddev")(x)
     # Named: feature matching reads this layer (see ganops.models.features).
@@ -85,3 +86,14 @@ def build_discriminator(
     logit = projection_logit(features, labels, n_classes, wrap=_sn)
     inputs = [image, labels] if labels is not None else image
     return keras.Model(inputs, logit, name="resnet_discriminator")
+
+
+def from_config(
+    config: TrainConfig, image_shape: tuple[int, int, int], n_classes: int = 0
+) -> tuple[keras.Model, keras.Model]:
+    """The pair ``train`` describes: the generator's first block is half as wide as a DCGAN's
+    first map (3x3 convolutions in residual pairs), spectral norm instead of dropout."""
+    return (
+        build_generator(config.latent_dim, image_shape, config.g_channels // 2, n_classes),
+        build_discriminator(image_shape, config.d_channels, n_classes, config.improved.minibatch),
+    )

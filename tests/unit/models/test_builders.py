@@ -18,8 +18,8 @@ def test_shapes(architecture: str, size: int, channels: int, conditional: bool) 
     module = MODULES[architecture]
     n_classes = 10 if conditional else 0
     shape = (size, size, channels)
-    generator = module.build_generator(16, shape, base_filters=8, n_classes=n_classes)
-    discriminator = module.build_discriminator(shape, base_filters=8, n_classes=n_classes)
+    generator = module.build_generator(16, shape, width=8, n_classes=n_classes)
+    discriminator = module.build_discriminator(shape, width=8, n_classes=n_classes)
     assert is_conditional(generator) == conditional
     z = np.random.default_rng(0).standard_normal((3, 16)).astype("float32")
     labels = [0, 4, 9]

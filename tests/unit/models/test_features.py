@@ -15,7 +15,7 @@ from ganops.models.features import FEATURE_LAYER, with_features
 @pytest.mark.parametrize("minibatch", ["none", "stddev", "discrimination"])
 def test_discriminator_exposes_its_feature_layer(architecture: str, minibatch: str) -> None:
     module = importlib.import_module(f"ganops.models.{architecture}")
-    discriminator = module.build_discriminator((28, 28, 1), base_filters=4, minibatch=minibatch)
+    discriminator = module.build_discriminator((28, 28, 1), width=4, minibatch=minibatch)
     both = with_features(discriminator)
     logits, features = both(np.zeros((3, 28, 28, 1), "float32"))
     assert tuple(logits.shape) == (3, 1)

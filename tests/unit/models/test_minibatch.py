@@ -56,7 +56,7 @@ def test_minibatch_discriminators_keep_one_logit(
 ) -> None:
     module = importlib.import_module(f"ganops.models.{architecture}")
     discriminator = module.build_discriminator(
-        (size, size, 3), base_filters=4, n_classes=n_classes, minibatch=minibatch
+        (size, size, 3), width=4, n_classes=n_classes, minibatch=minibatch
     )
     assert discriminator.get_layer(f"minibatch_{minibatch}") is not None
     images = np.zeros((2, size, size, 3), "float32")
@@ -69,13 +69,13 @@ def test_minibatch_discriminators_keep_one_logit(
 
 def test_minibatch_layers_under_mixed_precision_and_saving(tmp_path) -> None:
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    discriminator = build_discriminator((28, 28, 1), base_filters=4, minibatch="discrimination")
+    discriminator = build_discriminator((28, 28, 1), width=4, minibatch="discrimination")
     assert discriminator.output.dtype == "float32"
     images = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
     before = discriminator(images).numpy()
     keras.mixed_precision.set_global_policy("float32")
     for kind in ("stddev", "discrimination"):
-        model = build_discriminator((28, 28, 1), base_filters=4, minibatch=kind)
+        model = build_discriminator((28, 28, 1), width=4, minibatch=kind)
         model.save(tmp_path / f"{kind}.keras")
         loaded = keras.saving.load_model(tmp_path / f"{kind}.keras")
         np.testing.assert_allclose(loaded(images).numpy(), model(images).numpy(), rtol=1e-5)

@@ -8,7 +8,7 @@ from ganops.models import resnet
 
 
 def test_resnet_discriminator_is_spectrally_normalized() -> None:
-    discriminator = resnet.build_discriminator((32, 32, 3), base_filters=8)
+    discriminator = resnet.build_discriminator((32, 32, 3), width=8)
     wrapped = [
         layer
         for layer in discriminator.layers
