@@ -71,6 +71,18 @@ def test_onnxruntime_features_equal_torchscript_within_round_off(
     np.testing.assert_array_equal(extractor(floats), features)
 
 
+def test_torchscript_reference_features(
+    images: np.ndarray, torchscript_features: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert torchscript_features.shape == (len(images), inception.FEATURES)
+    assert np.isfinite(torchscript_features).all() and torchscript_features.min() >= 0
+    # Without ONNX Runtime, "auto" falls back to the TorchScript module.
+    monkeypatch.setattr(inception, "onnxruntime_available", lambda: False)
+    assert inception.InceptionFeatures.choose_runtime("auto") == "torchscript"
+    with pytest.raises(inception.EnvironmentSetupError, match="onnxruntime"):
+        inception.InceptionFeatures.choose_runtime("onnxruntime")
+
+
 @needs_onnxruntime
 def test_auto_runtime_and_settings() -> None:
     assert inception.InceptionFeatures.choose_runtime("auto") == "onnxruntime"
