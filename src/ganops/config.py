@@ -408,7 +408,7 @@ class EvaluateConfig(Strict):
     inception: bool = Field(
         False,
         description="Also compute standard FID/KID on InceptionV3 features (needs the "
-        "`inception` extra; ~10 images/s on 2 CPU cores).",
+        "`inception` extra; 10,000 images in ~6-8 minutes on 2 CPU cores).",
     )
     inception_samples: int = Field(
         10_000, ge=2, description="Generated (and at most as many real) images for Inception."

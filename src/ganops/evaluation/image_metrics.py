@@ -256,7 +256,8 @@ def inception_metrics(
         kid, _ = kernel_distance(train, real, config.kid_subsets, config.kid_subset_size)
         return {"fid": frechet_distance_of(train, real), "kid": kid}
 
-    floors = cached("inception-floor", floor, EXTRACTOR_ID, n_fake, n_real, config.kid_subset_size)
+    settings = (n_fake, n_real, config.kid_subsets, config.kid_subset_size)  # the floor KID's too
+    floors = cached("inception-floor", floor, EXTRACTOR_ID, *settings)
     started = time.perf_counter()
     fake = extractor(fakes, "inception: generated")
     seconds = time.perf_counter() - started
@@ -270,5 +271,7 @@ def inception_metrics(
         "n_fake_inception": len(fakes),
         "n_real_inception": n_real,
         "inception_images_per_second": len(fakes) / seconds if seconds else 0.0,
-        "feature_space_inception": f"InceptionV3 pool3, 2048-d ({EXTRACTOR_ID})",
+        "feature_space_inception": (
+            f"InceptionV3 pool3, 2048-d ({EXTRACTOR_ID}, {extractor.runtime})"
+        ),
     }
