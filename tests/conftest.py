@@ -31,6 +31,14 @@ TINY_OVERRIDES = {
     "evaluate.batch_size": 128,
 }
 
+# Enough training (160 steps of the default model, ~15 s) for a generator that passes the
+# quality gate's sanity check; tiny runs make untrained generators, which the gate refuses.
+SANE_OVERRIDES = TINY_OVERRIDES | {
+    "train.epochs": 0,
+    "train.max_steps": 160,
+    "train.snapshot_kimg": 5,
+}
+
 # The text pipeline on the fortunes fixture (827 entries), checked by the text metrics gate.
 TEXT_PARAMS = {
     "data": {"dataset": "fortunes", "path": str(FIXTURES / "fortunes")},
@@ -46,6 +54,11 @@ def project_root() -> Path:
 @pytest.fixture
 def tiny_overrides() -> dict:
     return dict(TINY_OVERRIDES)
+
+
+@pytest.fixture
+def sane_overrides() -> dict:
+    return dict(SANE_OVERRIDES)
 
 
 @pytest.fixture

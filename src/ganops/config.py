@@ -252,7 +252,7 @@ class TrainConfig(Strict):
         description="Quick estimates before this many thousand images are logged but never "
         "kept as the best generator: an early one cannot yet tell good from blank.",
     )
-    batch_size: int = Field(256, ge=1, le=65_536, description="Images per step.")
+    batch_size: int = Field(64, ge=1, le=65_536, description="Images per step.")
     latent_dim: int = Field(100, ge=1, le=4096, description="Size of the noise vector z.")
     loss: Loss = Field(
         Loss.non_saturating,
@@ -293,20 +293,20 @@ class TrainConfig(Strict):
     )
     architecture: Architecture = Field(Architecture.dcgan, description="Generator/discriminator.")
     g_channels: int = Field(
-        256,
+        64,
         ge=4,
         le=4096,
         description="Generator width: channels of its first feature map, halved at each "
         "upsampling (dcgan; resnet's first block has half).",
     )
     d_channels: int = Field(
-        64,
+        32,
         ge=2,
         le=4096,
         description="Discriminator width: channels of its first convolution, doubled at each.",
     )
     kernel_size: int = Field(
-        5, ge=1, le=9, description="dcgan: kernel of the (transposed) convolutions."
+        4, ge=1, le=9, description="dcgan: kernel of the (transposed) convolutions."
     )
     d_dropout: float = Field(
         0.3, ge=0, lt=1, description="dcgan: dropout after each discriminator convolution."

@@ -12,7 +12,7 @@ import pytest
 from mlflow.tracking import MlflowClient
 from PIL import Image
 
-from tests.conftest import FIXTURES, PROJECT_ROOT, TINY_OVERRIDES, subprocess_env
+from tests.conftest import FIXTURES, PROJECT_ROOT, SANE_OVERRIDES, subprocess_env
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +46,7 @@ def run(command: list[str], env: dict) -> str:
 def test_own_image_folder_then_pull_and_sample(tmp_path: Path, mlflow_uri: str) -> None:
     folder = image_folder(tmp_path / "my-images")
     assert len(list(folder.rglob("*.png"))) == 10 * PER_CLASS
-    tiny = {key: value for key, value in TINY_OVERRIDES.items() if key != "data.path"}
+    tiny = {key: value for key, value in SANE_OVERRIDES.items() if key != "data.path"}
     # Extra arguments pass through to `ganops pipeline`; 0.25 keeps 100 images for evaluation.
     extra = [arg for key, value in tiny.items() for arg in ("--set", f"{key}={value}")]
     extra += ["--set", "data.test_fraction=0.25", "--out", str(tmp_path / "out")]

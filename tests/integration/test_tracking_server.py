@@ -20,9 +20,9 @@ pytestmark = pytest.mark.integration
 
 
 def test_pipeline_registers_and_samples_through_a_tracking_server(
-    mlflow_server: str, tmp_path: Path, tiny_overrides: dict
+    mlflow_server: str, tmp_path: Path, sane_overrides: dict
 ) -> None:
-    settings = [arg for k, v in tiny_overrides.items() for arg in ("--set", f"{k}={v}")]
+    settings = [arg for k, v in sane_overrides.items() for arg in ("--set", f"{k}={v}")]
     result = subprocess.run(
         [venv_bin("ganops"), "pipeline", "--out", str(tmp_path / "out"), *settings],
         cwd=PROJECT_ROOT,
@@ -39,7 +39,7 @@ def test_pipeline_registers_and_samples_through_a_tracking_server(
     champion = client.get_model_version_by_alias(name, "champion")
     assert champion.version == registration["version"]
     run = client.get_run(champion.run_id)
-    assert run.data.params["train.batch_size"] == str(tiny_overrides["train.batch_size"])
+    assert run.data.params["train.batch_size"] == str(sane_overrides["train.batch_size"])
     assert "fid_domain" in run.data.metrics
     artifacts = {item.path for item in client.list_artifacts(run.info.run_id)}
     assert {"evaluation", "samples"} <= artifacts  # the model is a LoggedModel in MLflow 3

@@ -16,12 +16,12 @@ MODEL = "ganops-fashion-mnist"
 
 
 def test_two_concurrent_pipelines_register_distinct_versions(
-    tmp_path: Path, mlflow_uri: str, tiny_overrides: dict
+    tmp_path: Path, mlflow_uri: str, sane_overrides: dict
 ) -> None:
     env = subprocess_env()
     processes = []
     for index, seed in enumerate((1, 2)):
-        overrides = {**tiny_overrides, "train.seed": seed}
+        overrides = {**sane_overrides, "train.seed": seed}
         args = [arg for k, v in overrides.items() for arg in ("--set", f"{k}={v}")]
         processes.append(
             subprocess.Popen(

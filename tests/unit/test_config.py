@@ -31,7 +31,7 @@ def test_params_yaml_is_valid_and_matches_schema_defaults(project_root: Path) ->
 def test_override_replaces_one_value(project_root: Path) -> None:
     config = load_config(project_root / "params.yaml", {"train.epochs": 3})
     assert config.train.epochs == 3
-    assert config.train.batch_size == 256
+    assert config.train.batch_size == 64
 
 
 @pytest.mark.parametrize(
