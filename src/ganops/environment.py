@@ -66,7 +66,10 @@ def configure(project_root: Path | None = None) -> Path:
     root = find_project_root(project_root)
     state = state_dir(root)
     defaults = {
-        "TF_CPP_MIN_LOG_LEVEL": "2",
+        # 3: TensorFlow's C++ errors too. The one printed on the default path ("remapper
+        # failed ... LeakyReluGrad", a graph optimisation skipped at the first trace) is
+        # harmless, and real failures reach Python as exceptions. Set 0 to see everything.
+        "TF_CPP_MIN_LOG_LEVEL": "3",
         "PREFECT_HOME": str(state / "prefect"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "true",

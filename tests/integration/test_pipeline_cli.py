@@ -50,6 +50,10 @@ def test_stages_register_and_sample_in_new_processes(
         "check: the samples are nearly all alike"
     )
     assert refusal in results["register"].stderr
+    # No error-looking lines from TensorFlow's C++ side on the default path.
+    for stage in STAGES:
+        stderr = results[stage.name].stderr
+        assert "E0000" not in stderr and "absl::InitializeLog" not in stderr, stage.name
     # The trainer's per-epoch line reaches a person outside Prefect (the CLI's logging).
     assert "epoch 1/1 done: step 8" in results["train"].stderr
 
