@@ -419,6 +419,12 @@ class EvaluateConfig(Strict):
 class ClassifierConfig(Strict):
     seed: int = Field(7, ge=0, description="Seed of the domain classifier's weights and order.")
     epochs: int = Field(4, ge=1, le=1000, description="Passes over the labelled training set.")
+    min_steps: int = Field(
+        500,
+        ge=0,
+        description="At least this many steps, whatever the data size (a small folder gets "
+        "more passes).",
+    )
     batch_size: int = Field(128, ge=1, description="Images per step.")
     learning_rate: float = Field(2e-3, gt=0, le=1, description="Initial Adam step size (cosine).")
     feature_dim: int = Field(

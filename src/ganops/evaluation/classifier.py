@@ -69,7 +69,10 @@ def train_classifier(
     keras.utils.set_random_seed(config.seed)
     n_classes = int(max(train_labels.max(), test_labels.max()) + 1)
     model = build_classifier(train_images.shape[1:], n_classes, config)
-    steps = config.epochs * -(-len(train_images) // config.batch_size)
+    steps_per_epoch = -(-len(train_images) // config.batch_size)
+    # Small datasets get more passes: a handful of steps trains no usable feature space.
+    epochs = max(config.epochs, -(-config.min_steps // steps_per_epoch))
+    steps = epochs * steps_per_epoch
     # Cosine decay to zero: the last epochs settle instead of ending on a noisy step.
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps)
     model.compile(
@@ -80,10 +83,12 @@ def train_classifier(
     started = time.perf_counter()
 
     def report(epoch: int, logs: dict) -> None:
+        if epochs > 10 and (epoch + 1) % -(-epochs // 10) and epoch + 1 < epochs:
+            return  # about ten lines, whatever the number of passes
         log.info(
             "classifier epoch %d/%d: loss %.4f, accuracy %.4f (%.0f s)",
             epoch + 1,
-            config.epochs,
+            epochs,
             logs["loss"],
             logs["accuracy"],
             time.perf_counter() - started,
@@ -93,7 +98,7 @@ def train_classifier(
         to_unit_interval(train_images),
         train_labels,
         batch_size=config.batch_size,
-        epochs=config.epochs,
+        epochs=epochs,
         shuffle=True,
         verbose=0,
         callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=report)],
@@ -120,7 +125,7 @@ def train_classifier(
         "n_classes": n_classes,
         "feature_dim": config.feature_dim,
         "feature_scale": feature_scale,
-        "epochs": config.epochs,
+        "epochs": epochs,
         "seconds": round(seconds, 1),
         "architecture": ARCHITECTURE,
     }
