@@ -67,7 +67,7 @@ class TextModality(Modality):
         from ganops.evaluation.text_evaluation import QuickTextJsd
         from ganops.models.text import build_text_models
         from ganops.train_stage import TrainingJob
-        from ganops.training.trainer import build_trainer
+        from ganops.training.trainer import GanTrainer, build_trainer
 
         read_summary(paths.prepared, self.name)
         train = load_text_split(paths.prepared, "train")
@@ -77,7 +77,8 @@ class TextModality(Modality):
         samples = config.train.quick_eval_samples
         return TrainingJob(
             trainer=build_trainer(
-                config.train, lambda: build_text_models(config, length, vocab_size)
+                config.train,
+                lambda: GanTrainer(config.train, *build_text_models(config, length, vocab_size)),
             ),
             source=source,
             # The best generator by a quick 4-gram JSD, as images keep theirs by a quick FID.

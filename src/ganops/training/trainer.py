@@ -2,8 +2,13 @@
 
 API (what a new modality needs)::
 
-    trainer = build_trainer(config, lambda: build_my_models(...))   # precision, seed, scope
+    trainer = build_trainer(config, lambda: GanTrainer(config, *build_my_models(...)))
     result = trainer.fit(source, state_dir, callbacks, quality=...)
+
+``build_trainer`` sets the precision policy and the seeds and enters the ``train.strategy``
+scope; ``TrainingLoop`` is the loop every trainer shares (``fit``: budget, snapshots, the
+best generator, checkpoints, exact resume); ``GanTrainer`` is the one-shot GAN step below, and
+``training.language_gan.LanguageGanTrainer`` an autoregressive one.
 
 - ``generator``: Keras model, ``z`` -> fake batch; with two inputs it is conditional and gets
   ``[z, labels]`` (labels int32, shape (B, 1)). Its output has the real batch's shape.
@@ -36,7 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import keras
 import numpy as np
@@ -62,6 +67,7 @@ from ganops.training.precision import ProbeResult
 
 logger = logging.getLogger(__name__)
 Augment = Callable[[tf.Tensor, tf.random.Generator], tf.Tensor]
+Trainer = TypeVar("Trainer", bound="TrainingLoop")
 
 
 def _seed_states(model: keras.Model) -> list[tf.Variable]:
@@ -98,7 +104,206 @@ class TrainResult:
     kimg: float = 0.0  # thousands of images shown to the discriminator
 
 
-class GanTrainer:
+class TrainingLoop:
+    """The loop every trainer shares: its counters, the budget, snapshots, the best-generator
+    keeper, checkpoints and exact resume (``fit``).
+
+    A trainer subclass builds its networks and optimizers in ``__init__`` and ends it with
+    ``self._start(**trackables)``; it provides ``train_step(batch, update_generator)`` ->
+    ``(d_loss, g_loss)``, the ``sampling_generator`` to evaluate and register, and ``grid()``
+    (the fixed-noise samples of a snapshot), and may override ``before_step(budget)``.
+    """
+
+    config: TrainConfig
+    strategy: tf.distribute.Strategy
+    precision: str
+
+    def _start(self, **trackables: Any) -> None:
+        """The loop's counters and the one ``tf.train.Checkpoint`` of them and ``trackables``."""
+        # The measurement behind precision "auto" (set by build_trainer), kept with the run.
+        self.precision_probe: ProbeResult | None = None
+        # What train.max_seconds counts: wall time (a benchmark may count CPU time instead).
+        self.budget_clock: Callable[[], float] = time.perf_counter
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+        # Batches of the current epoch already trained: a mid-epoch checkpoint resumes there.
+        self.epoch_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch_step")
+        # Best quick-quality estimate so far; its generator is in state_dir/BEST_GENERATOR.
+        self.best_score = tf.Variable(np.inf, dtype=tf.float64, trainable=False, name="best")
+        self.best_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="best_step")
+        # Seconds trained so far, checkpointed so train.max_seconds spans resumes.
+        self.trained_seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False, name="seconds")
+        # The step of the last snapshot (grid, quick estimate, checkpoint).
+        self.snapshot_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="snapshot")
+        self.checkpoint = tf.train.Checkpoint(
+            epoch=self.epoch,
+            step=self.step,
+            epoch_step=self.epoch_step,
+            best_score=self.best_score,
+            best_step=self.best_step,
+            trained_seconds=self.trained_seconds,
+            snapshot_step=self.snapshot_step,
+            **trackables,
+        )
+
+    def train_step(self, batch: Any, update_generator: bool = True) -> tuple:
+        raise NotImplementedError
+
+    @property
+    def sampling_generator(self) -> keras.Model:
+        raise NotImplementedError
+
+    def grid(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def before_step(self, budget: TrainingBudget) -> None:
+        """Called before each step with the budget (a trainer that changes phase with it)."""
+
+    def restore(self, state_dir: Path) -> int:
+        """Restore the newest readable checkpoint, if any; returns the epoch to start from.
+
+        TensorFlow writes a checkpoint's files first and updates the ``checkpoint`` index last,
+        so a crash mid-write leaves the index on the previous one. Should a listed checkpoint
+        still be unreadable (a damaged disk, a truncated copy), the next older one is used.
+        """
+        state = tf.train.get_checkpoint_state(str(state_dir))
+        if state is None:
+            return 0
+        candidates = list(reversed(state.all_model_checkpoint_paths)) or [
+            state.model_checkpoint_path
+        ]
+        for path in candidates:
+            try:
+                self.checkpoint.restore(path).expect_partial()
+            except (tf.errors.OpError, ValueError, IndexError, OSError) as error:
+                logger.warning(
+                    "checkpoint %s is unreadable (%s); trying an older one",
+                    path,
+                    error.__class__.__name__,
+                )
+                continue
+            return int(self.epoch.numpy())
+        raise DataError(
+            f"{state_dir}: no readable checkpoint among {', '.join(candidates)}",
+            hint=f"delete {state_dir} to start this training run over",
+        )
+
+    def fit(
+        self,
+        source: BatchSource,
+        state_dir: Path,
+        callbacks: TrainingCallbacks | None = None,
+        previous_losses: list[LossRow] | None = None,
+        quality: Quality | None = None,
+    ) -> TrainResult:
+        """Train until the budget is spent (``TrainingBudget``), resuming from ``state_dir``.
+
+        Every ``train.snapshot_kimg`` (at the end of a pass) and at the end: a quick quality
+        estimate that may keep the generator as the best (``BestGeneratorKeeper``), a sample
+        grid for the callbacks and a checkpoint.
+        """
+        config, callbacks = self.config, callbacks or TrainingCallbacks()
+        manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
+        start_epoch = self.restore(state_dir)
+        restored_step = int(self.step.numpy())
+        # Rows logged after the last checkpoint belong to the lost part of the run.
+        losses = [row for row in previous_losses or [] if row["step"] <= restored_step]
+        budget = TrainingBudget(
+            config, self.step, self.epoch, self.trained_seconds, self.budget_clock
+        )
+        keeper = None
+        if quality is not None:
+            min_step = math.ceil(config.best_min_kimg * 1000 / config.batch_size)
+            keeper = BestGeneratorKeeper(
+                quality, state_dir, self.best_score, self.best_step, callbacks.on_quality, min_step
+            )
+        run = _Run(losses, budget, keeper, callbacks, lambda: self._save(manager, run))
+        for epoch in itertools.count(start_epoch):
+            if budget.spent():
+                break
+            finished = self._train_epoch(epoch, source, run)
+            if finished:
+                self.epoch.assign(epoch + 1)
+                self.epoch_step.assign(0)
+            if not finished or budget.spent() or self._snapshot_due():
+                self._snapshot(epoch + 1, run)
+        run.close()
+        return TrainResult(
+            steps=int(self.step.numpy()),
+            epochs=int(self.epoch.numpy()),
+            resumed_from_epoch=start_epoch,
+            resumed_from_step=restored_step,
+            precision=self.precision,
+            losses=losses,
+            best_step=int(self.best_step.numpy()) if keeper else None,
+            best_quality=float(self.best_score.numpy()) if keeper else None,
+            stopped_by=budget.stopped_by,
+            kimg=budget.kimg(),
+        )
+
+    def _train_epoch(self, epoch: int, source: BatchSource, run: _Run) -> bool:
+        """The rest of one pass (a resumed one skips what it already trained, in the same
+        (seed, epoch) order); False when the budget ran out before its end."""
+        config, steps_per_epoch = self.config, source.steps_per_epoch
+        for batch in source(epoch).skip(int(self.epoch_step.numpy())):
+            self.before_step(run.budget)
+            # The generator moves on every d_steps-th batch, counted over the whole run.
+            update_g = (int(self.step.numpy()) + 1) % config.d_steps == 0
+            d_loss, g_loss = (float(value) for value in self.train_step(batch, update_g))
+            step = int(self.step.assign_add(1).numpy())
+            self.epoch_step.assign_add(1)
+            if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+                raise TrainingError(
+                    f"loss diverged at step {step} (d_loss={d_loss}, g_loss={g_loss}); "
+                    f"the last good checkpoint (epoch {int(self.epoch.numpy())}) is kept",
+                    hint="lower the learning rates or change train.loss",
+                )
+            run.record({"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss})
+            every_quality = config.quick_eval_every_steps
+            if run.keeper and every_quality and step % every_quality == 0:
+                run.keeper.estimate(self.sampling_generator, step)
+            run.budget.tick()
+            if run.budget.spent():
+                return int(self.epoch_step.numpy()) >= steps_per_epoch
+            every = config.checkpoint_every_steps
+            if every and step % every == 0:
+                run.save()
+        return True
+
+    def _snapshot_due(self) -> bool:
+        shown = (int(self.step.numpy()) - int(self.snapshot_step.numpy())) * self.config.batch_size
+        return shown >= self.config.snapshot_kimg * 1000
+
+    def _snapshot(self, epoch: int, run: _Run) -> None:
+        """Quick estimate, sample grid for the callbacks, one log line, a checkpoint."""
+        step = int(self.step.numpy())
+        if run.keeper and not self.config.quick_eval_every_steps:
+            run.keeper.estimate(self.sampling_generator, step)
+        self.snapshot_step.assign(step)
+        run.flush()
+        last = run.losses[-1] if run.losses else {"d_loss": math.nan, "g_loss": math.nan}
+        total = f"/{self.config.epochs}" if self.config.epochs else ""
+        # One line per snapshot for logs that cannot show a bar (a Prefect task, a CI log).
+        logger.info(
+            "epoch %d%s done: step %d, %.1f kimg, %.0f s, d_loss %.3f, g_loss %.3f",
+            epoch,
+            total,
+            step,
+            run.budget.kimg(),
+            float(self.trained_seconds.numpy()),
+            last["d_loss"],
+            last["g_loss"],
+        )
+        run.callbacks.on_snapshot(epoch, self.grid(), run.losses)
+        run.save()
+
+    def _save(self, manager: tf.train.CheckpointManager, run: _Run) -> None:
+        run.flush()
+        manager.save()  # numbered by the checkpoint's restored save counter
+        run.callbacks.on_checkpoint(run.losses)
+
+
+class GanTrainer(TrainingLoop):
     """Trains an already-built generator/discriminator pair on batches from a ``BatchSource``."""
 
     def __init__(
@@ -124,10 +329,6 @@ class GanTrainer:
             )
         self.augment = augment
         self.precision = keras.mixed_precision.global_policy().name
-        # The measurement behind precision "auto" (set by build_trainer), kept with the run.
-        self.precision_probe: ProbeResult | None = None
-        # What train.max_seconds counts: wall time (a benchmark may count CPU time instead).
-        self.budget_clock: Callable[[], float] = time.perf_counter
         scaling = self.precision == "mixed_float16"
         self.g_optimizer = build_optimizer(
             config.optimizer, config.g_learning_rate, config.beta_1, config.beta_2, scaling
@@ -146,33 +347,15 @@ class GanTrainer:
         self.penalty = PENALTIES[config.penalty]
         self.noise = tf.random.Generator.from_seed(config.seed)
         self.ema = GeneratorEMA(generator, config.ema_decay) if config.ema_decay > 0 else None
-        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-        self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
-        # Batches of the current epoch already trained: a mid-epoch checkpoint resumes there.
-        self.epoch_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch_step")
-        # Best quick-quality estimate so far; its generator is in state_dir/BEST_GENERATOR.
-        self.best_score = tf.Variable(np.inf, dtype=tf.float64, trainable=False, name="best")
-        self.best_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="best_step")
-        # Wall-clock seconds trained so far, checkpointed so train.max_seconds spans resumes.
-        self.trained_seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False, name="seconds")
-        # The step of the last snapshot (grid, quick estimate, checkpoint).
-        self.snapshot_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="snapshot")
         tracked = (
             {"ema_generator": self.ema.model, "ema_updates": self.ema.updates} if self.ema else {}
         )
-        self.checkpoint = tf.train.Checkpoint(
+        self._start(
             generator=generator,
             discriminator=discriminator,
             g_optimizer=self.g_optimizer,
             d_optimizer=self.d_optimizer,
             noise=self.noise,
-            epoch=self.epoch,
-            step=self.step,
-            epoch_step=self.epoch_step,
-            best_score=self.best_score,
-            best_step=self.best_step,
-            trained_seconds=self.trained_seconds,
-            snapshot_step=self.snapshot_step,
             # Keras keeps dropout's RNG in SeedGenerator states that the layers do not expose
             # to tf.train.Checkpoint; without them a resumed run draws different masks.
             layer_rng=_seed_states(generator) + _seed_states(discriminator),
@@ -288,148 +471,6 @@ class GanTrainer:
         """Samples for the per-epoch grid, from the fixed grid noise (and grid labels)."""
         return self.sample(self.grid_noise)
 
-    def restore(self, state_dir: Path) -> int:
-        """Restore the newest readable checkpoint, if any; returns the epoch to start from.
-
-        TensorFlow writes a checkpoint's files first and updates the ``checkpoint`` index last,
-        so a crash mid-write leaves the index on the previous one. Should a listed checkpoint
-        still be unreadable (a damaged disk, a truncated copy), the next older one is used.
-        """
-        state = tf.train.get_checkpoint_state(str(state_dir))
-        if state is None:
-            return 0
-        candidates = list(reversed(state.all_model_checkpoint_paths)) or [
-            state.model_checkpoint_path
-        ]
-        for path in candidates:
-            try:
-                self.checkpoint.restore(path).expect_partial()
-            except (tf.errors.OpError, ValueError, IndexError, OSError) as error:
-                logger.warning(
-                    "checkpoint %s is unreadable (%s); trying an older one",
-                    path,
-                    error.__class__.__name__,
-                )
-                continue
-            return int(self.epoch.numpy())
-        raise DataError(
-            f"{state_dir}: no readable checkpoint among {', '.join(candidates)}",
-            hint=f"delete {state_dir} to start this training run over",
-        )
-
-    def fit(
-        self,
-        source: BatchSource,
-        state_dir: Path,
-        callbacks: TrainingCallbacks | None = None,
-        previous_losses: list[LossRow] | None = None,
-        quality: Quality | None = None,
-    ) -> TrainResult:
-        """Train until the budget is spent (``TrainingBudget``), resuming from ``state_dir``.
-
-        Every ``train.snapshot_kimg`` (at the end of a pass) and at the end: a quick quality
-        estimate that may keep the generator as the best (``BestGeneratorKeeper``), a sample
-        grid for the callbacks and a checkpoint.
-        """
-        config, callbacks = self.config, callbacks or TrainingCallbacks()
-        manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
-        start_epoch = self.restore(state_dir)
-        restored_step = int(self.step.numpy())
-        # Rows logged after the last checkpoint belong to the lost part of the run.
-        losses = [row for row in previous_losses or [] if row["step"] <= restored_step]
-        budget = TrainingBudget(
-            config, self.step, self.epoch, self.trained_seconds, self.budget_clock
-        )
-        keeper = None
-        if quality is not None:
-            min_step = math.ceil(config.best_min_kimg * 1000 / config.batch_size)
-            keeper = BestGeneratorKeeper(
-                quality, state_dir, self.best_score, self.best_step, callbacks.on_quality, min_step
-            )
-        run = _Run(losses, budget, keeper, callbacks, lambda: self._save(manager, run))
-        for epoch in itertools.count(start_epoch):
-            if budget.spent():
-                break
-            finished = self._train_epoch(epoch, source, run)
-            if finished:
-                self.epoch.assign(epoch + 1)
-                self.epoch_step.assign(0)
-            if not finished or budget.spent() or self._snapshot_due():
-                self._snapshot(epoch + 1, run)
-        run.close()
-        return TrainResult(
-            steps=int(self.step.numpy()),
-            epochs=int(self.epoch.numpy()),
-            resumed_from_epoch=start_epoch,
-            resumed_from_step=restored_step,
-            precision=self.precision,
-            losses=losses,
-            best_step=int(self.best_step.numpy()) if keeper else None,
-            best_quality=float(self.best_score.numpy()) if keeper else None,
-            stopped_by=budget.stopped_by,
-            kimg=budget.kimg(),
-        )
-
-    def _train_epoch(self, epoch: int, source: BatchSource, run: _Run) -> bool:
-        """The rest of one pass (a resumed one skips what it already trained, in the same
-        (seed, epoch) order); False when the budget ran out before its end."""
-        config, steps_per_epoch = self.config, source.steps_per_epoch
-        for batch in source(epoch).skip(int(self.epoch_step.numpy())):
-            # The generator moves on every d_steps-th batch, counted over the whole run.
-            update_g = (int(self.step.numpy()) + 1) % config.d_steps == 0
-            d_loss, g_loss = (float(value) for value in self.train_step(batch, update_g))
-            step = int(self.step.assign_add(1).numpy())
-            self.epoch_step.assign_add(1)
-            if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
-                raise TrainingError(
-                    f"loss diverged at step {step} (d_loss={d_loss}, g_loss={g_loss}); "
-                    f"the last good checkpoint (epoch {int(self.epoch.numpy())}) is kept",
-                    hint="lower the learning rates or change train.loss",
-                )
-            run.record({"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss})
-            every_quality = config.quick_eval_every_steps
-            if run.keeper and every_quality and step % every_quality == 0:
-                run.keeper.estimate(self.sampling_generator, step)
-            run.budget.tick()
-            if run.budget.spent():
-                return int(self.epoch_step.numpy()) >= steps_per_epoch
-            every = config.checkpoint_every_steps
-            if every and step % every == 0:
-                run.save()
-        return True
-
-    def _snapshot_due(self) -> bool:
-        shown = (int(self.step.numpy()) - int(self.snapshot_step.numpy())) * self.config.batch_size
-        return shown >= self.config.snapshot_kimg * 1000
-
-    def _snapshot(self, epoch: int, run: _Run) -> None:
-        """Quick estimate, sample grid for the callbacks, one log line, a checkpoint."""
-        step = int(self.step.numpy())
-        if run.keeper and not self.config.quick_eval_every_steps:
-            run.keeper.estimate(self.sampling_generator, step)
-        self.snapshot_step.assign(step)
-        run.flush()
-        last = run.losses[-1] if run.losses else {"d_loss": math.nan, "g_loss": math.nan}
-        total = f"/{self.config.epochs}" if self.config.epochs else ""
-        # One line per snapshot for logs that cannot show a bar (a Prefect task, a CI log).
-        logger.info(
-            "epoch %d%s done: step %d, %.1f kimg, %.0f s, d_loss %.3f, g_loss %.3f",
-            epoch,
-            total,
-            step,
-            run.budget.kimg(),
-            float(self.trained_seconds.numpy()),
-            last["d_loss"],
-            last["g_loss"],
-        )
-        run.callbacks.on_snapshot(epoch, self.grid(), run.losses)
-        run.save()
-
-    def _save(self, manager: tf.train.CheckpointManager, run: _Run) -> None:
-        run.flush()
-        manager.save()  # numbered by the checkpoint's restored save counter
-        run.callbacks.on_checkpoint(run.losses)
-
 
 class _Run:
     """One ``fit`` call's moving parts: its loss rows (sent in batches of
@@ -480,22 +521,17 @@ class _Run:
         self.bar.close()
 
 
-def build_trainer(
-    config: TrainConfig,
-    build_models: Callable[[], tuple[keras.Model, keras.Model]],
-    augment: Augment | None = None,
-    n_classes: int = 0,
-) -> GanTrainer:
+def build_trainer(config: TrainConfig, make: Callable[[], Trainer]) -> Trainer:
     """The setup every modality shares: the precision policy (before any layer is built),
-    the seeds, then the models and their trainer inside the ``train.strategy`` scope."""
+    the seeds, then ``make()`` (the networks and their trainer) inside the
+    ``train.strategy`` scope."""
     from ganops.training.distribute import resolve_strategy
     from ganops.training.precision import apply_precision
 
     _, probe = apply_precision(config.precision)
     keras.utils.set_random_seed(config.seed)
     with resolve_strategy(config.strategy).scope():
-        generator, discriminator = build_models()
-        trainer = GanTrainer(config, generator, discriminator, augment=augment, n_classes=n_classes)
+        trainer = make()
     trainer.precision_probe = probe
     return trainer
 
@@ -512,9 +548,10 @@ def image_trainer(
 
         policies = config.diffaugment_policies
         augment = lambda x, noise: diff_augment(x, noise, policies)  # noqa: E731
-    return build_trainer(
-        config,
-        lambda: build_image_models(config, image_shape, n_classes),
-        augment=augment,
-        n_classes=n_classes if config.conditional else 0,
-    )
+
+    def make() -> GanTrainer:
+        generator, discriminator = build_image_models(config, image_shape, n_classes)
+        labels = n_classes if config.conditional else 0
+        return GanTrainer(config, generator, discriminator, augment=augment, n_classes=labels)
+
+    return build_trainer(config, make)
