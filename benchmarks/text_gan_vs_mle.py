@@ -1,84 +1,107 @@
-"""The text GAN beside the maximum-likelihood baseline, after equal training time.
+"""The language GAN beside the maximum-likelihood model, after equal training time, judged by
+the quality-diversity curve (Caccia et al. 2020).
 
-Reads a finished text pipeline run (``prepared/``, ``model/run.json`` with the GAN's training
-seconds, ``metrics.json``), trains the GRU character model on the same prepared tokens for the
-same wall-clock seconds (or ``--seconds``), samples it at each temperature, measures every
-sample set with the same function as the evaluate stage, and prints one markdown table (GAN,
-MLE per temperature, the real floor) and samples from each.
+Two pipelines on the same data and budget through the stage functions: the language GAN as
+``params-text.yaml`` sets it up, and the same generator trained by maximum likelihood alone
+(``text.pretrain_share: 1``, the same code). Each is evaluated at every temperature of
+``--temperatures`` (the evaluate stage's sweep), and the script writes one table (every
+temperature of both models, and the floor), both curves in one PNG, the held-out NLL of both,
+the wall time and steps of each phase, and ``--show`` random samples of each model at its
+registered temperature.
 
-    python benchmarks/text_gan_vs_mle.py --run artifacts/text --temperatures 0.5 0.8 1.0
+    python benchmarks/text_gan_vs_mle.py --seconds 900 --out benchmarks/results/text
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ganops.environment import configure  # noqa: E402
+from ganops.environment import configure, import_tensorflow_quietly  # noqa: E402
 
-COLUMNS = ("jsd_1", "jsd_2", "jsd_3", "jsd_4", "bleu_2", "bleu_4", "self_bleu_2", "self_bleu_4")
+COLUMNS = (
+    "jsd_1", "jsd_2", "jsd_3", "jsd_4", "bleu_2", "bleu_4", "self_bleu_2", "self_bleu_4",
+)  # fmt: skip
+MODELS = {"GAN": {}, "MLE": {"text.pretrain_share": 1.0}}
 
 
-def row(name: str, metrics: dict, suffix: str = "") -> str:
-    return f"| {name} | " + " | ".join(f"{metrics[c + suffix]:.3f}" for c in COLUMNS) + " |"
+def run_pipeline(name: str, overrides: dict, out: Path) -> dict:
+    from ganops import stages
+    from ganops.runspec import RunSpec
+
+    config, paths, root = RunSpec("params-text.yaml", overrides, str(out / name), str(ROOT)).load()
+    for stage in ("prepare", "classifier", "train", "evaluate"):
+        stages.stage_named(stage)(config, paths, root)
+    return {
+        "train": json.loads(paths.run_info.read_text()),
+        "metrics": json.loads(paths.metrics.read_text()),
+        "losses": (paths.losses).read_text().splitlines(),
+        "samples": (paths.evaluation / "samples.txt").read_text("utf-8").splitlines(),
+    }
+
+
+def row(label: str, metrics: dict, suffix: str = "") -> str:
+    cells = [f"{metrics[c + suffix]:.3f}" for c in COLUMNS]
+    return f"| {label} | " + " | ".join(cells) + " |"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", default="artifacts/text", help="output folder of a text run")
-    parser.add_argument("--seconds", type=float, default=0, help="MLE budget (0 = the GAN's)")
-    parser.add_argument("--temperatures", type=float, nargs="+", default=[0.5, 0.8, 1.0])
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--n-samples", type=int, default=0, help="0 = as many as the GAN's")
-    parser.add_argument("--show", type=int, default=10, help="samples printed per model")
-    parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument("--seconds", type=float, default=900, help="training budget of each")
+    parser.add_argument("--temperatures", default="0.5,0.7,0.8,0.9,0.95,1.0,1.1,1.25,1.5")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "text")
+    parser.add_argument("--show", type=int, default=20, help="random samples shown per model")
+    parser.add_argument("--set", action="append", default=[], help="KEY=VALUE for both runs")
     args = parser.parse_args()
     configure(ROOT)
+    import_tensorflow_quietly()
+    from ganops.config import parse_override
+    from ganops.evaluation.text_curve import save_curve
 
-    from ganops.data.text import decode
-    from ganops.data.text_prepare import load_text_split, load_vocabulary
-    from ganops.evaluation.text_evaluation import measure_texts
-    from ganops.training.char_lm import build_char_lm, sample_char_lm, train_char_lm
-
-    run = Path(args.run) if Path(args.run).is_absolute() else ROOT / args.run
-    gan_train = json.loads((run / "model" / "run.json").read_text())
-    gan_metrics = json.loads((run / "metrics.json").read_text())
-    seconds = args.seconds or gan_train["seconds"]
-    train = load_text_split(run / "prepared", "train")
-    test = load_text_split(run / "prepared", "test").texts
-    vocabulary = load_vocabulary(run / "prepared")
-    n = args.n_samples or int(gan_metrics["n_generated"])
-
-    model = build_char_lm(len(vocabulary), hidden=args.hidden)
-    fit = train_char_lm(model, train.tokens, seconds=seconds, seed=args.seed)
-    print(
-        f"budget {seconds:.0f} s each. GAN: {gan_train['steps']} steps ({gan_train['epochs']} "
-        f"epochs). MLE GRU-{args.hidden}: {fit.steps} steps ({fit.epochs_seen:.1f} epochs) in "
-        f"{fit.seconds:.0f} s, last loss {fit.final_loss:.3f} nats/char. n_generated={n}, "
-        f"n_test={len(test)}",
-        file=sys.stderr,
+    shared = {
+        "train.max_seconds": args.seconds,
+        "text.temperatures": [float(t) for t in args.temperatures.split(",")],
+        "tracking.experiment": "text-gan-vs-mle",
+        **dict(parse_override(text) for text in args.set),
+    }
+    runs = {name: run_pipeline(name, shared | extra, args.out) for name, extra in MODELS.items()}
+    lines = ["| model | " + " | ".join(COLUMNS) + " | NLL |", "|---" * (len(COLUMNS) + 2) + "|"]
+    for name, run in runs.items():
+        sweep = run["metrics"]["sweep"]
+        for temperature, metrics in sorted(sweep.items(), key=lambda item: float(item[0])):
+            mark = " (registered)" if float(temperature) == run["metrics"]["temperature"] else ""
+            nll = f"{run['metrics']['nll_per_char']:.3f}" if mark else ""
+            lines.append(row(f"{name}, T={temperature}{mark}", metrics)[:-1] + f"| {nll} |")
+    floor = runs["GAN"]["metrics"]
+    lines.append(row("floor: real train vs held-out", floor, "_floor")[:-1] + "|  |")
+    phases = {
+        name: {
+            key: run["train"][key]
+            for key in ("seconds", "steps", "phases", "stopped_by")
+            if key in run["train"]
+        }
+        for name, run in runs.items()
+    }
+    curve = save_curve(
+        {float(t): m for t, m in runs["GAN"]["metrics"]["sweep"].items()},
+        runs["GAN"]["metrics"]["temperature"],
+        args.out / "quality_diversity.png",
+        {"MLE alone": {float(t): m for t, m in runs["MLE"]["metrics"]["sweep"].items()}},
     )
-    table = ["| model | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
-    table.append(row("GAN (WGAN-GP)", gan_metrics))
-    shown = {"GAN": (run / "evaluation" / "samples.txt").read_text("utf-8").splitlines()}
-    floor = None
-    for temperature in args.temperatures:
-        tokens = sample_char_lm(model, n, train.tokens.shape[1], temperature, seed=args.seed)
-        texts = decode(tokens, vocabulary)
-        metrics = measure_texts(texts, train.texts, test, seed=args.seed)
-        floor = metrics
-        table.append(row(f"MLE GRU, T={temperature}", metrics))
-        shown[f"MLE T={temperature}"] = texts
-    table.append(row("floor: real train vs held-out", floor, "_floor"))
-    print("\n".join(table))
-    for name, texts in shown.items():
-        print(f"\n{name}:")
-        print("\n".join(f"    {text}" for text in texts[: args.show]))
+    report = ["\n".join(lines), "", f"training: {json.dumps(phases)}", f"curve: {curve}"]
+    for name, run in runs.items():
+        shown = random.Random(0).sample(run["samples"], min(args.show, len(run["samples"])))
+        t = run["metrics"]["temperature"]
+        report += ["", f"{name} at T={t:g}:", *(f"    {text}" for text in shown)]
+    text = "\n".join(report)
+    (args.out / "report.md").write_text(text + "\n")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,11 @@ GateMetric = _choices(
 LEGACY_LOSSES = {"wgan_gp": ("wgan", "gp")}
 
 
+class LrDecay(StrEnum):
+    none = "none"
+    linear = "linear"  # to 0 at the end of the budget (the binding limit's progress)
+
+
 class Optimizer(StrEnum):
     adam = "adam"
     sgd = "sgd"
@@ -176,8 +181,15 @@ class TooLong(StrEnum):
     skip = "skip"
 
 
+class TextModel(StrEnum):
+    language_gan = (
+        "language_gan"  # maximum likelihood, then REINFORCE (ganops.training.language_gan)
+    )
+    wgan_gp = "wgan_gp"  # Gulrajani et al. 2017's char-level WGAN-GP (GPU-days)
+
+
 class TextConfig(Strict):
-    """Text datasets (data.dataset fortunes | text-file) and the char-level text GAN."""
+    """Text datasets (data.dataset fortunes | text-file) and the text models."""
 
     separator: str = Field(
         "auto",
@@ -197,8 +209,52 @@ class TextConfig(Strict):
     exclude: list[str] = Field(
         ["ethnic", "men-women", "politics"], description="Files of a text folder left out."
     )
-    model_dim: int = Field(512, ge=8, le=4096, description="Channels of the 1-D conv GAN.")
-    residual_blocks: int = Field(5, ge=1, le=32, description="Residual blocks in G and D.")
+    model: TextModel = Field(
+        TextModel.language_gan,
+        description="language_gan: a GRU generator pretrained by maximum likelihood, then "
+        "trained adversarially (REINFORCE); wgan_gp: the char-level WGAN-GP (needs a GPU).",
+    )
+    hidden: int = Field(256, ge=8, le=4096, description="language_gan: GRU units.")
+    embedding: int = Field(64, ge=2, le=1024, description="language_gan: character embedding.")
+    pretrain_share: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="language_gan: share of the training budget spent on maximum likelihood "
+        "before adversarial training (1 = the maximum-likelihood model alone).",
+    )
+    mle_learning_rate: float = Field(
+        2e-3, gt=0, le=1, description="language_gan: Adam step size of maximum likelihood."
+    )
+    critic_warmup_steps: int = Field(
+        300, ge=0, description="language_gan: critic-only steps before adversarial training."
+    )
+    critic_filters: int = Field(
+        96, ge=1, le=4096, description="language_gan: filters per n-gram width of the critic."
+    )
+    discount: float = Field(
+        0.23, ge=0, le=1, description="language_gan: discount of per-character rewards."
+    )
+    mle_weight: float = Field(
+        1.0,
+        ge=0,
+        le=100,
+        description="language_gan: weight of maximum likelihood in the adversarial loss.",
+    )
+    temperatures: list[float] = Field(
+        [0.7, 0.8, 0.9, 1.0, 1.1, 1.25],
+        min_length=1,
+        description="language_gan: sampling temperatures evaluated (the quality-diversity "
+        "curve); the gate picks the registered model's from them.",
+    )
+    model_dim: int = Field(512, ge=8, le=4096, description="wgan_gp: channels of the conv GAN.")
+    residual_blocks: int = Field(5, ge=1, le=32, description="wgan_gp: residual blocks.")
+
+    @model_validator(mode="after")
+    def _temperatures_are_positive(self) -> TextConfig:
+        if any(t <= 0 for t in self.temperatures):
+            raise ValueError(f"text.temperatures must all be > 0 (got {self.temperatures})")
+        return self
 
 
 class TrainConfig(Strict):
@@ -265,6 +321,11 @@ class TrainConfig(Strict):
     )
     g_learning_rate: float = Field(2e-4, gt=0, le=1, description="Generator Adam step size.")
     d_learning_rate: float = Field(2e-4, gt=0, le=1, description="Discriminator Adam step size.")
+    lr_decay: LrDecay = Field(
+        LrDecay.none,
+        description="linear: both learning rates fall to 0 at the end of the budget (the "
+        "limit that binds: time, kimg, epochs or steps); none: constant.",
+    )
     beta_1: float = Field(0.5, ge=0, lt=1, description="Adam beta_1.")
     beta_2: float = Field(0.999, ge=0, lt=1, description="Adam beta_2.")
     precision: Precision = Field(

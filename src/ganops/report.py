@@ -82,8 +82,10 @@ def summary_markdown(
     ui_url: str | None = None,
     experiment_id: str | None = None,
     aliases: list[str] | None = None,
+    pictures: list[Path] | None = None,
 ) -> str:
-    """Markdown: metrics with floors, samples (picture or text), MLflow run, version, aliases."""
+    """Markdown: metrics with floors, samples (picture or text), further ``pictures`` (e.g.
+    a quality-diversity curve), MLflow run, version, aliases."""
     train = results.get("train", {})
     registration = results.get("register", {})
     run_id = registration.get("run_id") or train.get("run_id", "?")
@@ -112,6 +114,9 @@ def summary_markdown(
     if results.get("evaluate"):
         lines += ["", "## Metrics", "", metrics_table(results["evaluate"])]
     lines += ["", "## Samples", "", samples_markdown(samples)]
+    for picture in pictures or []:
+        title = picture.stem.replace("_", " ").capitalize()
+        lines += ["", f"## {title}", "", picture_markdown(picture, title)]
     return "\n".join(lines) + "\n"
 
 

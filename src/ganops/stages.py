@@ -75,8 +75,9 @@ def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
 
 
 def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
-    """Register the run's generator; alias ``candidate``; ``champion`` through the gate."""
-    from ganops.tracking.registry import MODEL_ARTIFACT, register_generator
+    """Log the measured generator as a model of the run, register it, alias it
+    ``candidate``, and move ``champion`` through the gate."""
+    from ganops.tracking.registry import log_model_to_run, register_generator
     from ganops.tracking.runs import continue_run, data_hash, git_commit, read_run_id
     from ganops.tracking.store_lock import store_lock
 
@@ -88,6 +89,13 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
             hint="allowed: "
             + ", ".join(sorted(k for k, v in metrics.items() if isinstance(v, float))),
         )
+    modality = config.modality
+    # Logged here, not at training: the served model carries what evaluation chose (text:
+    # the sampling temperature).
+    model_uri = log_model_to_run(
+        config, project_root, run_id, paths.generator, modality.name,
+        modality.served_model(config, paths),
+    )  # fmt: skip
     # Read champion, compare, move alias: one atomic step even with concurrent runs.
     with (
         continue_run(config, project_root, run_id) as client,
@@ -95,7 +103,7 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     ):
         decision = register_generator(
             client,
-            f"runs:/{run_id}/{MODEL_ARTIFACT}",
+            model_uri,
             config.register,
             float(metrics[config.register.metric]),
             {
@@ -103,7 +111,7 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
                 "ganops.data_md5": data_hash(project_root),
                 "ganops.git_commit": git_commit(project_root),
             },
-            config.modality.sanity_problems(metrics),
+            modality.sanity_problems(metrics),
         )
         client.set_tag(run_id, "ganops.model_version", decision.version)
         client.set_tag(run_id, "ganops.gate_decision", decision.reason)
@@ -239,14 +247,17 @@ def run_summary(
     links = run_links(
         config, project_root, run_id, registration.get("model_name"), registration.get("version")
     )
+    samples = paths.evaluation / config.modality.samples_file
+    pictures = sorted(p for p in paths.evaluation.glob("*.png") if p != samples)
     return summary_markdown(
         title,
         results,
-        paths.evaluation / config.modality.samples_file,
+        samples,
         links["tracking_uri"],
         ui_url,
         links["experiment_id"],
         links["aliases"],
+        pictures,
     )
 
 

@@ -124,8 +124,7 @@ def train(
         seconds = time.perf_counter() - started
         _save_generator(job, paths, state)
         summary = _summary(config, modality, job, result, run_id, resumed, seconds)
-        _log_outputs(client, run_id, paths, result, callbacks)
-        summary["model_uri"] = _log_model(config, paths, modality, run_id, job, summary)
+        _log_outputs(client, run_id, paths, result, callbacks, job, summary)
         write_text_atomic(paths.run_info, json.dumps(summary, indent=2))
     return summary
 
@@ -160,6 +159,7 @@ def _summary(
         "run_id": run_id,
         "modality": modality.name,
         **job.summary,
+        **job.trainer.summary(),
         "latent_dim": config.train.latent_dim,
         "steps": result.steps,
         "epochs": result.epochs,
@@ -182,8 +182,14 @@ def _log_outputs(
     paths: RunPaths,
     result: TrainResult,
     callbacks: TrackedCallbacks,
+    job: TrainingJob,
+    summary: dict[str, Any],
 ) -> None:
+    """The loss table and plot, the training time and rate, and the precision with the
+    speeds it was chosen by (the model itself is logged by the register stage, once it has
+    been measured)."""
     from ganops.evaluation.pictures import save_loss_plot
+    from ganops.tracking.runs import log_metrics
     from ganops.training.loss_log import write_losses
 
     write_losses(paths.losses, result.losses)
@@ -191,32 +197,10 @@ def _log_outputs(
     callbacks.close(str(paths.root))
     client.log_artifact(run_id, str(plot), "plots")
     client.log_artifact(run_id, str(paths.losses), "plots")
-
-
-def _log_model(
-    config: Config,
-    paths: RunPaths,
-    modality: Modality,
-    run_id: str,
-    job: TrainingJob,
-    summary: dict[str, Any],
-) -> str:
-    import mlflow
-
-    from ganops.tracking.registry import log_generator
-
     rate = f"{job.unit}_per_second"
-    mlflow.start_run(run_id=run_id)
-    try:
-        # The policy, and for precision "auto" the speeds it was chosen by.
-        mlflow.set_tag("ganops.precision", summary["precision_probe"] or summary["precision"])
-        uri = log_generator(paths.generator, modality.name, modality.served_model(config, paths))
-        mlflow.log_metrics(
-            {"train_seconds": summary["seconds"], f"train_{rate}": summary[rate] or 0}
-        )
-    finally:
-        mlflow.end_run()
-    return uri
+    numbers = {"step": 0, "train_seconds": summary["seconds"], f"train_{rate}": summary[rate] or 0}
+    log_metrics(client, run_id, [numbers], ["train_seconds", f"train_{rate}"])
+    client.set_tag(run_id, "ganops.precision", summary["precision_probe"] or summary["precision"])
 
 
 class keras_atomic:

@@ -40,7 +40,10 @@ def test_conditional_resnet_trains_and_serves_by_label(
     history = MlflowClient(mlflow_uri).get_metric_history(summary["run_id"], "quick_fid_domain")
     assert [m.step for m in history] == [4, 8]
 
-    model = mlflow.pyfunc.load_model(summary["model_uri"])
+    stages.evaluate(config, paths, root)
+    registration = stages.register(config, paths, root)  # logs the model, then registers it
+    version = f"models:/{registration['model_name']}/{registration['version']}"
+    model = mlflow.pyfunc.load_model(version)
     table = pd.DataFrame({"seed": [1, 1, 2], "label": [0, 3, 3]})
     images = np.asarray(model.predict(table))
     assert images.shape == (3, 28, 28, 1)

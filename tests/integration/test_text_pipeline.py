@@ -12,18 +12,25 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
+from ganops.stages import STAGES
 from tests.conftest import subprocess_env
 from tests.integration.test_pipeline_cli import ganops, overrides_args
 
 pytestmark = pytest.mark.integration
 MODEL = "ganops-fortunes"
+# The language GAN at a tiny size: 140 maximum-likelihood steps, 20 of the critic alone, 40
+# adversarial; a snapshot every 100 steps; two temperatures in the sweep.
 TEXT_TINY = {
     "data.path": "tests/fixtures/fortunes",
-    "train.epochs": 1,
+    "train.max_seconds": 0,
+    "train.max_steps": 200,
     "train.batch_size": 32,
-    "train.log_every_steps": 2,
+    "train.log_every_steps": 10,
     "train.grid_size": 4,
-    "text.model_dim": 16,
+    "train.snapshot_kimg": 3.2,
+    "text.hidden": 64,
+    "text.critic_warmup_steps": 20,
+    "text.temperatures": "[0.8, 1.0]",
     "evaluate.n_samples": 200,
     "evaluate.batch_size": 100,
 }
@@ -33,18 +40,22 @@ def test_text_stages_register_and_sample_text(tmp_path: Path, mlflow_uri: str) -
     env = subprocess_env()
     out = tmp_path / "artifacts"
     args = ["--params", "params-text.yaml", *overrides_args(TEXT_TINY), "--out", str(out)]
-    for stage in ("prepare", "classifier", "train", "evaluate", "register"):
-        result = ganops(stage, *args, env=env)
+    for stage in STAGES:
+        result = ganops(stage.name, *args, env=env)
     assert "quality gate:" in result.stderr and "champion" in result.stderr
 
-    epoch_text = (out / "samples" / "epoch_001.txt").read_text("utf-8").splitlines()
-    assert len(epoch_text) == 16  # grid_size ** 2 samples, decoded
+    snapshots = sorted((out / "samples").glob("epoch_*.txt"))
+    assert len(snapshots) == 2  # every 100 steps, and the end
+    assert len(snapshots[-1].read_text("utf-8").splitlines()) == 16  # grid_size ** 2, decoded
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_generated"] == 200 and metrics["n_test"] == 83
     for name in ("jsd_1", "jsd_4", "bleu_2", "bleu_4", "self_bleu_2", "self_bleu_4"):
         assert 0.0 <= metrics[name] <= 1.0 and 0.0 <= metrics[f"{name}_floor"] <= 1.0
-    # Two generator steps cannot write like people yet: farther from held-out than real text.
+    # 200 steps cannot write like people yet: farther from held-out than real text.
     assert metrics["jsd_2"] > metrics["jsd_2_floor"]
+    # The quality-diversity sweep, the temperature chosen from it, the held-out likelihood.
+    assert set(metrics["sweep"]) == {"0.8", "1"} and metrics["temperature"] in (0.8, 1.0)
+    assert 0 < metrics["nll_per_char"] < 5
 
     client = MlflowClient(mlflow_uri, mlflow_uri)
     registration = json.loads((out / "registration.json").read_text())
@@ -53,10 +64,11 @@ def test_text_stages_register_and_sample_text(tmp_path: Path, mlflow_uri: str) -
     assert run.data.params["data.dataset"] == "fortunes"
     assert {"d_loss", "g_loss", "jsd_4", "bleu_4", "quick_jsd_4"} <= set(run.data.metrics)
     logged = {a.path for a in client.list_artifacts(run.info.run_id, "evaluation")}
-    assert "evaluation/samples.txt" in logged
-    assert "samples/epoch_001.txt" in {
+    assert {"evaluation/samples.txt", "evaluation/quality_diversity.png"} <= logged
+    assert f"samples/{snapshots[-1].name}" in {
         a.path for a in client.list_artifacts(run.info.run_id, "samples")
     }
+    assert run.data.tags["ganops.temperature"] == f"{metrics['temperature']:g}"
 
     printed = ganops("sample", f"models:/{MODEL}@champion", "-n", "20", env=env)
     lines = printed.stdout.splitlines()

@@ -85,6 +85,6 @@ def test_training_survives_a_tracking_outage_and_logs_after_restart(tmp_path: Pa
         )
         assert rerun.returncode == 0, rerun.stderr[-3000:]
         assert '"resumed_from_epoch": 4' in rerun.stdout
-        assert '"model_uri"' in rerun.stdout
+        assert '"run_id"' in rerun.stdout
     finally:
         stop(server)

@@ -1,5 +1,6 @@
-"""``tf.data`` input for text: int32 character indices -> one-hot float32 (B, L, V) batches,
-the form the critic compares with the generator's per-position softmax."""
+"""``tf.data`` input for text: int32 character indices (B, L) for the language GAN
+(``TokenBatches``), or one-hot float32 (B, L, V) batches, the form the WGAN-GP critic compares
+with its generator's per-position softmax (``TextBatches``)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,20 @@ class TextBatches:
             num_parallel_calls=tf.data.AUTOTUNE,
         )
         return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+class TokenBatches:
+    """The language GAN's batch source: int32 character indices (B, L), shuffled per epoch by
+    (seed, epoch) so a resumed epoch sees the same batches."""
+
+    def __init__(self, tokens: np.ndarray, batch_size: int, seed: int) -> None:
+        check_batch_fits(batch_size, len(tokens), f"the training set ({len(tokens)} text samples)")
+        self.tokens = tokens.astype(np.int32)
+        self.batch_size = batch_size
+        self.seed = seed
+        self.steps_per_epoch = len(tokens) // batch_size
+
+    def __call__(self, epoch: int) -> tf.data.Dataset:
+        dataset = tf.data.Dataset.from_tensor_slices(self.tokens)
+        dataset = dataset.shuffle(len(self.tokens), seed=self.seed + epoch)
+        return dataset.batch(self.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)

@@ -25,7 +25,7 @@ from ganops.evaluation.text_metrics import (
 )
 from ganops.noise import QUICK_EVAL_FIRST_SEED, noise_from_seeds
 
-Sampler = Callable[[np.ndarray], np.ndarray]  # latent vectors -> (B, L, V) probabilities
+Sampler = Callable[[np.ndarray], np.ndarray]  # noise -> (B, L) tokens or (B, L, V) scores
 
 
 def generate_texts(
@@ -80,22 +80,30 @@ def measure_texts(
 class QuickTextJsd:
     """The trainer's quick quality for text (keeps the best generator): 4-gram JSD of a few
     hundred samples (fixed seeds) against as many evenly spaced training texts. Lower is
-    better; ranks checkpoints of one run, not runs."""
+    better; ranks checkpoints of one run, not runs. ``sampler_of(generator)`` gives the
+    function from noise to tokens or scores for the generator being scored."""
 
     name = "quick_jsd_4"
 
-    def __init__(self, train_texts: Sequence[str], vocabulary: Vocabulary, n: int = 500) -> None:
+    def __init__(
+        self,
+        train_texts: Sequence[str],
+        vocabulary: Vocabulary,
+        latent_dim: int,
+        sampler_of: Callable[[Any], Sampler],
+        n: int = 500,
+    ) -> None:
         self.n = min(n, len(train_texts))
         picks = np.linspace(0, len(train_texts) - 1, self.n).astype(int)
         self.reference = char_ngrams([train_texts[i] for i in picks], 4)
-        self.vocabulary = vocabulary
+        self.vocabulary, self.latent_dim, self.sampler_of = vocabulary, latent_dim, sampler_of
 
     def __call__(self, generator: Any) -> float:
         samples = generate_texts(
-            lambda z: generator.predict_on_batch(z),
+            self.sampler_of(generator),
             self.vocabulary,
             self.n,
-            int(generator.input_shape[-1]),
+            self.latent_dim,
             QUICK_EVAL_FIRST_SEED,
         )
         return jsd(char_ngrams(samples, 4), self.reference)

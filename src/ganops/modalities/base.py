@@ -42,6 +42,7 @@ class ServedModel:
     artifacts: dict[str, str]  # name -> local file, copied into the model
     signature: ModelSignature
     input_example: Any
+    settings: dict[str, Any] = field(default_factory=dict)  # into the model's config
 
 
 class Modality(ABC):
@@ -91,8 +92,11 @@ class Modality(ABC):
         """Artifacts, signature and input example of the registered model."""
 
     @abstractmethod
-    def load_sampler(self, generator: Any, artifacts: Mapping[str, str]) -> Sampler:
-        """Inside the served model: a function from its input table to samples."""
+    def load_sampler(
+        self, generator: Any, artifacts: Mapping[str, str], settings: Mapping[str, Any]
+    ) -> Sampler:
+        """Inside the served model: a function from its input table to samples
+        (``settings``: the model's config, what ``served_model`` put there)."""
 
     @abstractmethod
     def write_samples(self, samples: Any, output: Path) -> dict[str, Any] | None:

@@ -166,7 +166,9 @@ class ImageModality(Modality):
         )
         return ServedModel({}, signature, pd.DataFrame({SEED_COLUMN: [0, 1]}))
 
-    def load_sampler(self, generator: Any, artifacts: Mapping[str, str]) -> Sampler:
+    def load_sampler(
+        self, generator: Any, artifacts: Mapping[str, str], settings: Mapping[str, Any]
+    ) -> Sampler:
         return ImageSampler(generator)
 
     def write_samples(self, samples: Any, output: Path) -> dict[str, Any] | None:

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from ganops.paths import RunPaths
     from ganops.train_stage import TrainingJob
 
-TEXT_COLUMN = "text"
+TEXT_COLUMN, TEMPERATURE_COLUMN = "text", "temperature"
 VOCABULARY = "vocab.json"
+CURVE = "quality_diversity.png"
 
 
 class TextModality(Modality):
@@ -52,6 +53,8 @@ class TextModality(Modality):
             )
 
     def run_label(self, config: Config) -> str:
+        if config.text.model == "language_gan":
+            return f"{config.data.dataset}-language-gan"
         return f"{config.data.dataset}-char-resnet-{config.train.objective}"
 
     def prepare(self, config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
@@ -62,61 +65,77 @@ class TextModality(Modality):
     def training_job(self, config: Config, paths: RunPaths) -> TrainingJob:
         from ganops.data.summary import read_summary
         from ganops.data.text import decode
-        from ganops.data.text_pipeline import TextBatches
         from ganops.data.text_prepare import load_text_split, load_vocabulary
         from ganops.evaluation.text_evaluation import QuickTextJsd
-        from ganops.models.text import build_text_models
         from ganops.train_stage import TrainingJob
-        from ganops.training.trainer import GanTrainer, build_trainer
 
         read_summary(paths.prepared, self.name)
         train = load_text_split(paths.prepared, "train")
         vocabulary = load_vocabulary(paths.prepared)
-        length, vocab_size = train.tokens.shape[1], len(vocabulary)
-        source = TextBatches(train.tokens, vocab_size, config.train.batch_size, config.train.seed)
+        length = train.tokens.shape[1]
+        build = _language_gan if config.text.model == "language_gan" else _wgan_gp
+        trainer, source = build(config, train.tokens, len(vocabulary))
         samples = config.train.quick_eval_samples
+        latent = _latent_dim(config, length)
+        quality = None
+        if samples:  # the best generator by a quick 4-gram JSD, as images use a quick FID
+            sampler_of = lambda generator: _sampler(config.text.model, generator, length)  # noqa: E731
+            quality = QuickTextJsd(train.texts, vocabulary, latent, sampler_of, samples)
         return TrainingJob(
-            trainer=build_trainer(
-                config.train,
-                lambda: GanTrainer(config.train, *build_text_models(config, length, vocab_size)),
-            ),
+            trainer=trainer,
             source=source,
-            # The best generator by a quick 4-gram JSD, as images keep theirs by a quick FID.
-            quality=QuickTextJsd(train.texts, vocabulary, samples) if samples else None,
+            quality=quality,
             write_samples=lambda epoch, batch: _write_lines(
                 paths.samples / f"epoch_{epoch:03d}.txt", decode(batch, vocabulary)
             ),
             unit=self.sample_unit,
-            summary={"sequence_shape": [length, vocab_size]},
+            summary={"text_model": config.text.model, "sequence_shape": [length, len(vocabulary)]},
         )
 
     def evaluate(self, config: Config, paths: RunPaths, project_root: Path) -> Evaluation:
+        """Every temperature of ``text.temperatures`` (the quality-diversity curve) for the
+        language GAN, one evaluation for the WGAN-GP; the chosen temperature's numbers are the
+        run's metrics (``choose_temperature``)."""
         from ganops.data.text_prepare import load_text_split, load_vocabulary
+        from ganops.evaluation.text_curve import choose_temperature, save_curve
         from ganops.evaluation.text_evaluation import generate_texts, measure_texts
+        from ganops.models.language import heldout_nll
         from ganops.sampling import load_keras_generator
 
         generator = load_keras_generator(paths.generator)
         vocabulary = load_vocabulary(paths.prepared)
         train = load_text_split(paths.prepared, "train").texts
-        test = load_text_split(paths.prepared, "test").texts
+        test_split = load_text_split(paths.prepared, "test")
+        test, length = test_split.texts, test_split.tokens.shape[1]
         n = min(config.evaluate.n_samples, len(train))
         started = time.perf_counter()
-        samples = generate_texts(
-            lambda z: generator.predict_on_batch(z),
-            vocabulary,
-            n,
-            int(generator.input_shape[-1]),
-            config.evaluate.seed,
-            config.evaluate.batch_size,
-        )
-        metrics: dict[str, Any] = measure_texts(samples, train, test, config.evaluate.seed)
-        metrics |= {
-            "n_generated": n,
-            "n_test": len(test),
-            "evaluation_seconds": round(time.perf_counter() - started, 2),
-        }
-        sample_path = _write_lines(paths.evaluation / self.samples_file, samples[:100])
-        return Evaluation(metrics, [sample_path])
+        language_gan = config.text.model == "language_gan"
+        temperatures = config.text.temperatures if language_gan else [1.0]
+        sampler = _sampler(config.text.model, generator, length)
+        sweep, samples = {}, {}
+        for temperature in temperatures:
+            samples[temperature] = generate_texts(
+                lambda z, t=temperature: sampler(z, t),
+                vocabulary,
+                n,
+                _latent_dim(config, length),
+                config.evaluate.seed,
+                config.evaluate.batch_size,
+            )
+            sweep[temperature] = measure_texts(
+                samples[temperature], train, test, config.evaluate.seed
+            )
+        chosen = choose_temperature(sweep)
+        metrics: dict[str, Any] = dict(sweep[chosen])
+        metrics |= {"temperature": chosen, "n_generated": n, "n_test": len(test)}
+        if language_gan:
+            metrics["nll_per_char"] = heldout_nll(generator, test_split.tokens)
+        metrics["evaluation_seconds"] = round(time.perf_counter() - started, 2)
+        metrics["sweep"] = {f"{t:g}": values for t, values in sweep.items()}
+        files = [_write_lines(paths.evaluation / self.samples_file, samples[chosen][:100])]
+        if len(sweep) > 1:
+            files.append(save_curve(sweep, chosen, paths.evaluation / CURVE))
+        return Evaluation(metrics, files, {"ganops.temperature": f"{chosen:g}"})
 
     def sanity_problems(self, metrics: Mapping[str, Any]) -> list[str]:
         problems = []
@@ -133,6 +152,8 @@ class TextModality(Modality):
         return problems
 
     def served_model(self, config: Config, paths: RunPaths) -> ServedModel:
+        import json
+
         import pandas as pd
         from mlflow.models import ModelSignature
         from mlflow.types import ColSpec, Schema
@@ -141,16 +162,30 @@ class TextModality(Modality):
 
         vocabulary = paths.model_dir / VOCABULARY
         shutil.copyfile(paths.prepared / VOCABULARY, vocabulary)
+        measured = json.loads(paths.metrics.read_text()) if paths.metrics.is_file() else {}
+        length = int(json.loads((paths.prepared / "summary.json").read_text())["sequence_shape"][0])
+        inputs = [ColSpec("long", SEED_COLUMN)]
+        if config.text.model == "language_gan":
+            inputs.append(ColSpec("double", TEMPERATURE_COLUMN, required=False))
         signature = ModelSignature(
-            inputs=Schema([ColSpec("long", SEED_COLUMN)]),
-            outputs=Schema([ColSpec("string", TEXT_COLUMN)]),
+            inputs=Schema(inputs), outputs=Schema([ColSpec("string", TEXT_COLUMN)])
         )
         return ServedModel(
-            {"vocabulary": str(vocabulary)}, signature, pd.DataFrame({SEED_COLUMN: [0, 1]})
+            {"vocabulary": str(vocabulary)},
+            signature,
+            pd.DataFrame({SEED_COLUMN: [0, 1]}),
+            {
+                "text_model": str(config.text.model),
+                "length": length,
+                # The temperature the quality gate chose from the sweep (1 before evaluation).
+                "temperature": float(measured.get("temperature", 1.0)),
+            },
         )
 
-    def load_sampler(self, generator: Any, artifacts: Mapping[str, str]) -> Sampler:
-        return TextSampler(generator, Path(artifacts["vocabulary"]))
+    def load_sampler(
+        self, generator: Any, artifacts: Mapping[str, str], settings: Mapping[str, Any]
+    ) -> Sampler:
+        return TextSampler(generator, Path(artifacts["vocabulary"]), settings)
 
     def write_samples(self, samples: Any, output: Path) -> dict[str, Any] | None:
         print("\n".join(str(text) for text in samples))
@@ -158,26 +193,89 @@ class TextModality(Modality):
 
 
 class TextSampler:
-    """The served model's predict: a table of seeds -> a table with one ``text`` column."""
+    """The served model's predict: a table of seeds (and an optional ``temperature``) -> a
+    table with one ``text`` column."""
 
-    def __init__(self, generator: Any, vocabulary: Path) -> None:
+    def __init__(self, generator: Any, vocabulary: Path, settings: Mapping[str, Any]) -> None:
         from ganops.data.text import Vocabulary
 
-        self.generator = generator
-        self.latent_dim = int(generator.input_shape[-1])
+        self.model_kind = settings.get("text_model", "wgan_gp")
+        self.length = int(settings.get("length", 0))
+        self.temperature = float(settings.get("temperature", 1.0))
+        self.sample = _sampler(self.model_kind, generator, self.length)
+        self.latent_dim = (
+            self.length if self.model_kind == "language_gan" else int(generator.input_shape[-1])
+        )
         self.vocabulary = Vocabulary.from_json(vocabulary.read_text(encoding="utf-8"))
 
     def __call__(self, model_input: Any, params: Mapping[str, Any] | None = None) -> Any:
-        import numpy as np
         import pandas as pd
 
         from ganops.data.text import decode
         from ganops.noise import noise_from_seeds
-        from ganops.tracking.model_input import seeds_from_input
+        from ganops.tracking.model_input import column, seeds_from_input
 
-        z = noise_from_seeds(seeds_from_input(model_input), self.latent_dim)
-        scores = np.asarray(self.generator.predict_on_batch(z))
-        return pd.DataFrame({TEXT_COLUMN: decode(scores, self.vocabulary)})
+        seeds = seeds_from_input(model_input)
+        given = column(model_input, TEMPERATURE_COLUMN)
+        temperatures = (
+            [float(t) for t in given] if given is not None else [self.temperature] * len(seeds)
+        )
+        texts: list[str] = [""] * len(seeds)
+        for temperature in sorted(set(temperatures)):  # one batch per temperature asked for
+            rows = [i for i, t in enumerate(temperatures) if t == temperature]
+            z = noise_from_seeds([seeds[i] for i in rows], self.latent_dim)
+            for i, text in zip(
+                rows, decode(self.sample(z, temperature), self.vocabulary), strict=True
+            ):
+                texts[i] = text
+        return pd.DataFrame({TEXT_COLUMN: texts})
+
+
+def _latent_dim(config: Config, length: int) -> int:
+    """The language GAN draws one normal number per character; the WGAN-GP a latent z."""
+    return length if config.text.model == "language_gan" else config.train.latent_dim
+
+
+def _sampler(model_kind: str, generator: Any, length: int) -> Any:
+    """noise, temperature -> tokens (language GAN) or per-character scores (WGAN-GP)."""
+    if model_kind == "language_gan":
+        from ganops.models.language import SequenceSampler
+
+        return SequenceSampler(generator, length)
+    from ganops.models.inference import infer
+
+    return lambda z, temperature=1.0: infer(generator, z)
+
+
+def _language_gan(config: Config, tokens: Any, vocab_size: int) -> tuple[Any, Any]:
+    from ganops.data.text_pipeline import TokenBatches
+    from ganops.models.language import build_language_model, build_prefix_discriminator
+    from ganops.training.language_gan import LanguageGanTrainer
+    from ganops.training.trainer import build_trainer
+
+    text, length = config.text, tokens.shape[1]
+
+    def make() -> LanguageGanTrainer:
+        generator = build_language_model(vocab_size, text.hidden, text.embedding)
+        critic = build_prefix_discriminator(vocab_size, length, filters=text.critic_filters)
+        return LanguageGanTrainer(config.train, text, generator, critic, length)
+
+    source = TokenBatches(tokens, config.train.batch_size, config.train.seed)
+    return build_trainer(config.train, make), source
+
+
+def _wgan_gp(config: Config, tokens: Any, vocab_size: int) -> tuple[Any, Any]:
+    from ganops.data.text_pipeline import TextBatches
+    from ganops.models.text import build_text_models
+    from ganops.training.trainer import GanTrainer, build_trainer
+
+    length = tokens.shape[1]
+    trainer = build_trainer(
+        config.train,
+        lambda: GanTrainer(config.train, *build_text_models(config, length, vocab_size)),
+    )
+    source = TextBatches(tokens, vocab_size, config.train.batch_size, config.train.seed)
+    return trainer, source
 
 
 def _write_lines(path: Path, texts: list[str]) -> Path:

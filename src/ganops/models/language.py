@@ -107,6 +107,7 @@ class SequenceSampler:
             ]
         )
         def draw(z: tf.Tensor, temperature: tf.Tensor) -> tf.Tensor:
+            """Tensors in, tokens out (callable from another traced function)."""
             batch = tf.shape(z)[0]
             uniform = 0.5 * (1.0 + tf.math.erf(z / math.sqrt(2.0)))
             token = tf.fill((batch,), vocab_size)
@@ -126,12 +127,12 @@ class SequenceSampler:
                 token = drawn
             return tf.stack(drawn_tokens, axis=1)
 
-        self._draw = draw
+        self.draw = draw
 
     def __call__(self, z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
         """(B, L) standard-normal noise -> (B, L) int32 tokens."""
         z = tf.constant(np.asarray(z, np.float32).reshape(-1, self.length))
-        return self._draw(z, tf.constant(temperature, tf.float32)).numpy()
+        return self.draw(z, tf.constant(temperature, tf.float32)).numpy()
 
 
 def heldout_nll(model: keras.Model, tokens: np.ndarray, batch_size: int = 1000) -> float:

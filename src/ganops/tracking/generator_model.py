@@ -24,8 +24,9 @@ class GeneratorModel(mlflow.pyfunc.PythonModel):
         generator = keras.saving.load_model(
             context.artifacts["generator"], compile=False, safe_mode=True
         )
-        modality = modality_named(context.model_config[MODALITY_KEY])
-        self.sampler = modality.load_sampler(generator, context.artifacts)
+        settings = dict(context.model_config)
+        modality = modality_named(settings.pop(MODALITY_KEY))
+        self.sampler = modality.load_sampler(generator, context.artifacts, settings)
 
     # No type hints on predict: MLflow reads them as an input schema (and warns about any it
     # cannot use); the logged signature is the schema.

@@ -16,7 +16,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 import ganops
-from ganops.config import RegisterConfig
+from ganops.config import Config, RegisterConfig
 from ganops.modalities import ServedModel
 from ganops.tracking.model_input import MODALITY_KEY
 
@@ -47,13 +47,32 @@ def log_generator(generator_path: Path, modality: str, served: ServedModel) -> s
         name=MODEL_ARTIFACT,
         python_model=str(package_dir / "tracking" / "generator_model.py"),
         artifacts={"generator": str(generator_path), **served.artifacts},
-        model_config={MODALITY_KEY: modality},
+        model_config={MODALITY_KEY: modality, **served.settings},
         code_paths=[str(package_dir)],
         signature=served.signature,
         input_example=served.input_example,
         pip_requirements=pip_requirements(),
     )
     return info.model_uri
+
+
+def log_model_to_run(
+    config: Config,
+    project_root: Path,
+    run_id: str,
+    generator_path: Path,
+    modality: str,
+    served: ServedModel,
+) -> str:
+    """``log_generator`` inside the pipeline's (reopened) run; returns the model's URI."""
+    from ganops.tracking.runs import connect
+
+    connect(config, project_root)
+    mlflow.start_run(run_id=run_id)
+    try:
+        return log_generator(generator_path, modality, served)
+    finally:
+        mlflow.end_run()
 
 
 @dataclass

@@ -159,6 +159,10 @@ class TrainingLoop:
     def before_step(self, budget: TrainingBudget) -> None:
         """Called before each step with the budget (a trainer that changes phase with it)."""
 
+    def summary(self) -> dict[str, Any]:
+        """Facts of this trainer for the train stage's summary (e.g. its phases)."""
+        return {}
+
     def restore(self, state_dir: Path) -> int:
         """Restore the newest readable checkpoint, if any; returns the epoch to start from.
 
@@ -373,6 +377,13 @@ class GanTrainer(TrainingLoop):
     def sampling_generator(self) -> keras.Model:
         """The generator to sample, evaluate and register: the EMA one when enabled."""
         return self.ema.model if self.ema else self.generator
+
+    def before_step(self, budget: TrainingBudget) -> None:
+        """``train.lr_decay: linear``: both step sizes fall with the budget's progress."""
+        if self.config.lr_decay == "linear":
+            left = max(0.0, 1.0 - budget.progress())
+            self.g_optimizer.learning_rate.assign(self.config.g_learning_rate * left)
+            self.d_optimizer.learning_rate.assign(self.config.d_learning_rate * left)
 
     def _generate(self, z: tf.Tensor, labels: tf.Tensor | None, training: bool) -> tf.Tensor:
         return self.generator([z, labels] if self.conditional else z, training=training)
