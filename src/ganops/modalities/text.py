@@ -239,9 +239,9 @@ def _latent_dim(config: Config, length: int) -> int:
 def _sampler(model_kind: str, generator: Any, length: int) -> Any:
     """noise, temperature -> tokens (language GAN) or per-character scores (WGAN-GP)."""
     if model_kind == "language_gan":
-        from ganops.models.language import SequenceSampler
+        from ganops.models.language import sampler_for
 
-        return SequenceSampler(generator, length)
+        return sampler_for(generator, length)
     from ganops.models.inference import infer
 
     return lambda z, temperature=1.0: infer(generator, z)

@@ -20,6 +20,7 @@ ones are padding); the start token is index V (one past the vocabulary).
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -133,6 +134,18 @@ class SequenceSampler:
         """(B, L) standard-normal noise -> (B, L) int32 tokens."""
         z = tf.constant(np.asarray(z, np.float32).reshape(-1, self.length))
         return self.draw(z, tf.constant(temperature, tf.float32)).numpy()
+
+
+_SAMPLERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def sampler_for(model: keras.Model, length: int) -> SequenceSampler:
+    """The one ``SequenceSampler`` of ``model`` (each new one traces its sampling loop
+    again; the quick estimate during training asks for one every time)."""
+    sampler = _SAMPLERS.get(model)
+    if sampler is None or sampler.length != length:
+        sampler = _SAMPLERS[model] = SequenceSampler(model, length)
+    return sampler
 
 
 def heldout_nll(model: keras.Model, tokens: np.ndarray, batch_size: int = 1000) -> float:

@@ -33,7 +33,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganops.config import TextConfig, TrainConfig
-from ganops.models.language import SequenceSampler, end_mask, shift_right
+from ganops.models.language import end_mask, sampler_for, shift_right
 from ganops.noise import noise_from_seeds
 from ganops.training.callbacks import TrainingBudget
 from ganops.training.trainer import TrainingLoop
@@ -111,7 +111,7 @@ class LanguageGanTrainer(TrainingLoop):
             baseline=self.baseline,
             baseline_ready=self.baseline_ready,
         )
-        self.sampler = SequenceSampler(generator, length)
+        self.sampler = sampler_for(generator, length)
         self.grid_noise = noise_from_seeds(range(config.grid_size**2), length)
 
     @property

@@ -14,6 +14,7 @@ from ganops.models.language import (
     build_prefix_discriminator,
     end_mask,
     heldout_nll,
+    sampler_for,
     shift_right,
 )
 from ganops.noise import noise_from_seeds
@@ -48,6 +49,18 @@ def test_a_seed_fixes_the_sample_and_padding_ends_it() -> None:
     for row in tokens:
         ends = np.flatnonzero(row == 0)
         assert not len(ends) or (row[ends[0] :] == 0).all()
+
+
+def test_a_model_has_one_sampler_so_repeated_estimates_trace_once() -> None:
+    model = build_language_model(VOCAB, hidden=8, embedding=4)
+    sampler = sampler_for(model, LENGTH)
+    assert sampler_for(model, LENGTH) is sampler
+    z = noise_from_seeds(range(4), LENGTH)
+    for temperature in (0.5, 1.0, 0.7):
+        sampler(z, temperature)
+        sampler(z[:2], temperature)
+    assert sampler.draw.experimental_get_tracing_count() == 1
+    assert sampler_for(build_language_model(VOCAB, hidden=8, embedding=4), LENGTH) is not sampler
 
 
 def test_a_low_temperature_draws_the_likeliest_character() -> None:
