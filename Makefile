@@ -49,7 +49,7 @@ run:
 	done
 	dvc push -q
 	echo "--- wall time per phase"; cat .ganops/timings.txt
-	echo "--- metrics"; dvc metrics show
+	echo "--- summary (all numbers: dvc metrics show)"; ganops summary
 	echo
 	echo "Done. Next:  .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db  (http://127.0.0.1:5000)"
 	echo "       or:   .venv/bin/ganops sample models:/ganops-fashion-mnist@champion -n 64 -o grid.png"

@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     for stage in STAGES:
         commands.add_parser(stage.name, parents=[common], help=stage.help)
     commands.add_parser("pipeline", parents=[common], help="every stage above, in one process")
+    commands.add_parser(
+        "summary", parents=[common], help="the last run in a few lines: metrics beside floors"
+    )
     sample = commands.add_parser(
         "sample", help="sample images (a PNG grid) or text (printed) from a registered generator"
     )
@@ -117,6 +120,10 @@ def _run(args: argparse.Namespace) -> Any:
         return {"data": ensure_data(root)}
 
     from ganops import stages
+
+    if args.command == "summary":
+        print(stages.terminal_summary(config, paths), end="")
+        return None
     from ganops.environment import import_tensorflow_quietly
 
     import_tensorflow_quietly()

@@ -120,6 +120,38 @@ def summary_markdown(
     return "\n".join(lines) + "\n"
 
 
+def terminal_summary(results: dict[str, dict[str, Any]], samples: Path) -> str:
+    """A terminal-wide summary: every metric that has a floor beside it, how training
+    ended, the gate's decision and where the samples are."""
+    metrics, train = results.get("evaluate", {}), results.get("train", {})
+    registration = results.get("register", {})
+    rows = [
+        (key, _number(value), _number(metrics[f"{key}_floor"]))
+        for key, value in metrics.items()
+        if f"{key}_floor" in metrics and isinstance(value, int | float)
+    ]
+    lines = []
+    if rows:
+        width = max(len("metric"), *(len(key) for key, _, _ in rows))
+        lines.append(f"{'metric':<{width}}  {'model':>10}  {'floor':>10}")
+        lines += [f"{key:<{width}}  {value:>10}  {floor:>10}" for key, value, floor in rows]
+        lines.append("(floor: real training data measured the same way; see docs/evaluation.md)")
+    if train:
+        minutes = float(train.get("seconds", 0)) / 60
+        lines.append(
+            f"training: {minutes:.1f} min, {train.get('steps')} steps, {_rate(train)}, "
+            f"precision {train.get('precision')}, stopped by {train.get('stopped_by', '?')}"
+        )
+    if registration:
+        lines.append(
+            f"registered: models:/{registration['model_name']}/{registration['version']} "
+            f"({registration['metric']} {_number(registration['value'])}): "
+            f"{registration.get('reason', '')}"
+        )
+    lines.append(f"samples: {samples}")
+    return "\n".join(lines) + "\n"
+
+
 def _rate(train: dict[str, Any]) -> str:
     if "samples_per_second" in train:
         return f"{train['samples_per_second']} samples/s"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ganops.config import Config
-from ganops.errors import ConfigError, DataError
+from ganops.errors import ConfigError, DataError, GanopsError
 from ganops.paths import RunPaths, write_text_atomic
 
 log = logging.getLogger(__name__)
@@ -259,6 +259,25 @@ def run_summary(
         links["aliases"],
         pictures,
     )
+
+
+def saved_results(paths: RunPaths) -> dict[str, Any]:
+    """The stages' results as they left them on disk (train, evaluate, register)."""
+    files = {"train": paths.run_info, "evaluate": paths.metrics, "register": paths.registration}
+    return {name: json.loads(path.read_text()) for name, path in files.items() if path.is_file()}
+
+
+def terminal_summary(config: Config, paths: RunPaths) -> str:
+    """The run in a few terminal lines: metrics beside floors, training, the gate, samples."""
+    from ganops.report import terminal_summary as summary_lines
+
+    results = saved_results(paths)
+    if not results:
+        raise GanopsError(
+            f"no stage results under {paths.root}",
+            hint="run the pipeline first (make run, or ganops pipeline), or pass its --out",
+        )
+    return summary_lines(results, paths.evaluation / config.modality.samples_file)
 
 
 def failure_summary(title: str, stage: str, error: BaseException) -> str:

@@ -45,6 +45,16 @@ def test_the_stage_commands_are_the_stage_graph() -> None:
         assert stage.name in help_text
 
 
+def test_summary_reads_the_stage_results_or_says_to_run_the_pipeline(tmp_path) -> None:
+    result = run_cli("summary", "--out", str(tmp_path))
+    assert result.returncode == 2 and "no stage results" in result.stderr
+    assert "hint: run the pipeline first" in result.stderr
+    (tmp_path / "metrics.json").write_text('{"jsd_4": 0.25, "jsd_4_floor": 0.2}')
+    result = run_cli("summary", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].split() == ["jsd_4", "0.25", "0.2"]
+
+
 def test_typo_in_key_is_named() -> None:
     result = run_cli("params", "--set", "train.epoch=3")
     assert result.returncode == 2

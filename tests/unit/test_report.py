@@ -8,7 +8,7 @@ import numpy as np
 
 from ganops.errors import ConfigError
 from ganops.evaluation.pictures import save_grid
-from ganops.report import failure_markdown, metrics_table, summary_markdown
+from ganops.report import failure_markdown, metrics_table, summary_markdown, terminal_summary
 
 
 def test_metrics_table_puts_each_floor_beside_its_metric() -> None:
@@ -60,3 +60,22 @@ def test_run_summary_lists_text_metrics_floors_and_samples(tmp_path: Path) -> No
     text = summary_markdown("text-gan", results, samples, "sqlite:///mlflow.db")
     assert "| `jsd_4` | 0.5 | 0.25 |" in text and "```text\nhello there\ngeneral\n```" in text
     assert "`models:/m/3`" in text and "base64" not in text
+
+
+def test_the_terminal_summary_fits_a_terminal_and_shows_only_metrics_with_floors() -> None:
+    results = {
+        "train": {"seconds": 600.0, "steps": 25299, "images_per_second": 2700.0,
+                  "precision": "float32", "stopped_by": "max_seconds"},
+        "evaluate": {"fid_domain": 9.5, "fid_domain_floor": 0.41, "n_fake": 10000,
+                     "feature_space_domain": "a long description that no terminal wants"},
+        "register": {"model_name": "m", "version": "4", "metric": "fid_domain", "value": 9.5,
+                     "reason": "first version: champion"},
+    }  # fmt: skip
+    text = terminal_summary(results, Path("artifacts/evaluation/samples.png"))
+    lines = text.splitlines()
+    assert lines[1].split() == ["fid_domain", "9.5", "0.41"]
+    assert not any("n_fake" in line or "long description" in line for line in lines)
+    assert "10.0 min, 25299 steps" in text and "stopped by max_seconds" in text
+    assert "models:/m/4 (fid_domain 9.5): first version: champion" in text
+    assert lines[-1] == "samples: artifacts/evaluation/samples.png"
+    assert max(len(line) for line in lines[:3]) <= 80
