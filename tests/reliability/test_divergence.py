@@ -34,6 +34,7 @@ def test_nan_loss_stops_with_step_keeps_checkpoint_and_fails_run(
     overrides = {
         "data.path": "tests/fixtures/fashion-mnist",
         "train.epochs": 3,
+        "train.snapshot_kimg": 0.1,  # a snapshot, with its checkpoint, at the end of each epoch
         "train.batch_size": 32,
         "train.latent_dim": 16,
         "train.precision": "float32",
@@ -45,7 +46,7 @@ def test_nan_loss_stops_with_step_keeps_checkpoint_and_fails_run(
     stages.classifier(config, paths, root)
     with pytest.raises(TrainingError, match="loss diverged at step 20") as caught:
         stages.train(config, paths, root)
-    assert "last good checkpoint (epoch 1)" in caught.value.message
+    assert "last good checkpoint (epoch 1, step " in caught.value.message
 
     assert tf.train.latest_checkpoint(str(paths.train_state)).endswith("ckpt-1")
     assert not paths.generator.exists(), "no generator that looks complete"

@@ -131,6 +131,7 @@ class TrainingLoop:
         # Best quick-quality estimate so far; its generator is in state_dir/BEST_GENERATOR.
         self.best_score = tf.Variable(np.inf, dtype=tf.float64, trainable=False, name="best")
         self.best_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="best_step")
+        self._last_checkpoint: str | None = None  # where the newest checkpoint stands
         # Seconds trained so far, checkpointed so train.max_seconds spans resumes.
         self.trained_seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False, name="seconds")
         # The step of the last snapshot (grid, quick estimate, checkpoint).
@@ -210,6 +211,7 @@ class TrainingLoop:
         manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
         start_epoch = self.restore(state_dir)
         restored_step = int(self.step.numpy())
+        self._last_checkpoint = self._position() if manager.latest_checkpoint else None
         # Rows logged after the last checkpoint belong to the lost part of the run.
         losses = [row for row in previous_losses or [] if row["step"] <= restored_step]
         budget = TrainingBudget(
@@ -257,9 +259,13 @@ class TrainingLoop:
             step = int(self.step.assign_add(1).numpy())
             self.epoch_step.assign_add(1)
             if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+                kept = (
+                    f"the last good checkpoint ({self._last_checkpoint}) is kept"
+                    if self._last_checkpoint
+                    else "no checkpoint was written yet"
+                )
                 raise TrainingError(
-                    f"loss diverged at step {step} (d_loss={d_loss}, g_loss={g_loss}); "
-                    f"the last good checkpoint (epoch {int(self.epoch.numpy())}) is kept",
+                    f"loss diverged at step {step} (d_loss={d_loss}, g_loss={g_loss}); {kept}",
                     hint="lower the learning rates or change train.loss",
                 )
             run.record({"step": step, "epoch": epoch + 1, "d_loss": d_loss, "g_loss": g_loss})
@@ -304,7 +310,12 @@ class TrainingLoop:
     def _save(self, manager: tf.train.CheckpointManager, run: _Run) -> None:
         run.flush()
         manager.save()  # numbered by the checkpoint's restored save counter
+        self._last_checkpoint = self._position()
         run.callbacks.on_checkpoint(run.losses)
+
+    def _position(self) -> str:
+        """Where training stands, as a person reads it: completed epochs and steps."""
+        return f"epoch {int(self.epoch.numpy())}, step {int(self.step.numpy())}"
 
 
 class GanTrainer(TrainingLoop):
