@@ -107,11 +107,13 @@ def train(
     from ganops.tracking.runs import continue_run, start_pipeline_run
     from ganops.training.loss_log import read_losses
 
+    # The job first: what only the data can refuse (a batch larger than the training set)
+    # is refused before anything is written.
+    job = modality.training_job(config, paths)
     state = paths.train_state
     resumed = reset_stale_state(state, config.fingerprint(*modality.train_sections))
     run_id = start_pipeline_run(config, project_root, state / "run.json", run_name)
     with continue_run(config, project_root, run_id) as client:
-        job = modality.training_job(config, paths)
         callbacks = TrackedCallbacks(client, run_id, job, state)
         started = time.perf_counter()
         result = job.trainer.fit(
