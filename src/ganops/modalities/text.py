@@ -8,7 +8,6 @@ same decoder that training and evaluation use.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -160,8 +159,9 @@ class TextModality(Modality):
 
         from ganops.tracking.model_input import SEED_COLUMN
 
-        vocabulary = paths.model_dir / VOCABULARY
-        shutil.copyfile(paths.prepared / VOCABULARY, vocabulary)
+        # Logged from where prepare wrote it: train's outputs (the model folder) stay as
+        # train left them, so DVC has nothing to rerun after register.
+        vocabulary = paths.prepared / VOCABULARY
         measured = json.loads(paths.metrics.read_text()) if paths.metrics.is_file() else {}
         length = int(json.loads((paths.prepared / "summary.json").read_text())["sequence_shape"][0])
         inputs = [ColSpec("long", SEED_COLUMN)]
