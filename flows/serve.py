@@ -19,6 +19,7 @@ os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "ganops")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from prefect import Flow, serve
+from prefect.deployments.runner import RunnerDeployment
 
 # Deployment name -> "module:flow function" in flows/: the one list of what is served.
 DEPLOYMENTS = {
@@ -32,8 +33,19 @@ def load_flow(target: str) -> Flow:
     return getattr(importlib.import_module(module), function)
 
 
+def deployment(name: str, target: str) -> RunnerDeployment:
+    """The served deployment of one flow. Its entrypoint names the flow's own module: the
+    flow function is built by a factory in ``stage_tasks.py``, where Prefect would otherwise
+    look for it when a run starts."""
+    module, function = target.split(":")
+    served = load_flow(target).to_deployment(name=name)
+    module_file = Path(__file__).resolve().parent / f"{module}.py"
+    served.entrypoint = f"{os.path.relpath(module_file, Path.cwd())}:{function}"
+    return served
+
+
 def main() -> None:
-    serve(*(load_flow(target).to_deployment(name=name) for name, target in DEPLOYMENTS.items()))
+    serve(*(deployment(name, target) for name, target in DEPLOYMENTS.items()))
 
 
 if __name__ == "__main__":
