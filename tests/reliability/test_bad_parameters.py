@@ -78,7 +78,7 @@ def test_params_yaml_errors_are_named_too(tmp_path: Path) -> None:
 
 # The same checks from the Prefect run form, against a real server and served deployment.
 FORM_CASES = {
-    "zero epochs": ({"train": {"epochs": 0}}, "epochs"),
+    "negative epochs": ({"train": {"epochs": -1}}, "epochs"),
     "unknown loss": ({"train": {"loss": "wgan-typo"}}, "wgan-typo"),
     "unmakeable resolution": ({"data": {"image_size": 30}}, "image_size"),
     "typo in key": ({"train": {"learning_rate": 0.1}}, "learning_rate"),
