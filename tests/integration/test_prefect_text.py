@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from ganops.stages import STAGES
 from tests.conftest import PROJECT_ROOT
 from tests.integration.test_prefect_deployment import trigger_runs
 from tests.integration.test_text_pipeline import TEXT_TINY
@@ -29,8 +30,8 @@ def test_text_gan_deployment_completes_with_a_summary_artifact(
         samples = (run_dir / "evaluation" / "samples.txt").read_text("utf-8").splitlines()
     finally:
         shutil.rmtree(PROJECT_ROOT / output_root, ignore_errors=True)
-    assert outcome["name"].startswith("fortunes-char-resnet-wgan-gp · "), outcome["name"]
-    assert outcome["task_runs"] == ["evaluate", "prepare", "register", "train"]
+    assert outcome["name"].startswith("fortunes-language-gan · "), outcome["name"]
+    assert outcome["task_runs"] == sorted(stage.name for stage in STAGES)
     assert registration["model_name"] == "ganops-fortunes" and registration["metric"] == "jsd_4"
     summary = outcome["artifacts"]["summary"]
     assert "| `jsd_4` |" in summary and samples[0] in summary

@@ -30,7 +30,7 @@ TEXT_TINY = {
     "train.snapshot_kimg": 3.2,
     "text.hidden": 64,
     "text.critic_warmup_steps": 20,
-    "text.temperatures": "[0.8, 1.0]",
+    "text.temperatures": [0.8, 1.0],
     "evaluate.n_samples": 200,
     "evaluate.batch_size": 100,
 }
