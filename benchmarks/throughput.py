@@ -128,6 +128,16 @@ class Tutorial:
 # --- ganops ------------------------------------------------------------------------------
 
 
+# ganops' DCGAN at the tutorial's sizes (its defaults are narrower, with a minibatch-stddev
+# layer): the comparison is of the training loop and the compute type, on one model.
+TUTORIAL_MODEL = {
+    "g_channels": 256,
+    "d_channels": 64,
+    "kernel_size": 5,
+    "improved": {"minibatch": "none"},
+}
+
+
 class Ganops:
     def __init__(self, images: np.ndarray, name: str, **changes: object) -> None:
         from ganops.config import TrainConfig
@@ -135,7 +145,7 @@ class Ganops:
         from ganops.training.trainer import image_trainer
 
         self.name = name
-        config = TrainConfig(batch_size=BATCH, latent_dim=NOISE_DIM, **changes)
+        config = TrainConfig(batch_size=BATCH, latent_dim=NOISE_DIM, **TUTORIAL_MODEL, **changes)
         self.trainer = image_trainer(config, (28, 28, 1))
         self.compute_dtype = self.trainer.generator.compute_dtype
         self.generator, self.discriminator = self.trainer.generator, self.trainer.discriminator
