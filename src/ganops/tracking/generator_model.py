@@ -9,7 +9,10 @@ is the same for every modality.
 
 from __future__ import annotations
 
+from typing import Any
+
 import mlflow
+import pandas as pd
 
 from ganops.tracking.model_input import MODALITY_KEY
 
@@ -28,9 +31,14 @@ class GeneratorModel(mlflow.pyfunc.PythonModel):
         modality = modality_named(settings.pop(MODALITY_KEY))
         self.sampler = modality.load_sampler(generator, context.artifacts, settings)
 
-    # No type hints on predict: MLflow reads them as an input schema (and warns about any it
-    # cannot use); the logged signature is the schema.
-    def predict(self, context, model_input, params=None):  # noqa: ANN001, ANN201
+    # A DataFrame input hint is one MLflow takes as "no schema from hints" (no warning on
+    # load); the logged signature is the schema. A return hint would be read as one too.
+    def predict(  # noqa: ANN201
+        self,
+        context: mlflow.pyfunc.PythonModelContext,
+        model_input: pd.DataFrame,
+        params: dict[str, Any] | None = None,
+    ):
         return self.sampler(model_input, params)
 
 
