@@ -77,7 +77,7 @@ def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
 def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Log the measured generator as a model of the run, register it, alias it
     ``candidate``, and move ``champion`` through the gate."""
-    from ganops.tracking.registry import log_model_to_run, register_generator
+    from ganops.tracking.registry import describe_version, log_model_to_run, register_generator
     from ganops.tracking.runs import continue_run, data_hash, git_commit, read_run_id
     from ganops.tracking.store_lock import store_lock
 
@@ -113,6 +113,10 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
             },
             modality.sanity_problems(metrics),
         )
+        describe_version(
+            client, config, decision, metrics, saved_results(paths).get("train", {}),
+            data_hash(project_root),
+        )  # fmt: skip
         client.set_tag(run_id, "ganops.model_version", decision.version)
         client.set_tag(run_id, "ganops.gate_decision", decision.reason)
         client.set_tag(run_id, "ganops.gate_promoted", str(decision.promoted).lower())

@@ -58,6 +58,17 @@ def reset_stale_state(state_dir: Path, fingerprint: str) -> bool:
     return resumed
 
 
+def _log_samples(client: MlflowClient, run_id: str, path: str, step: int) -> None:
+    """A snapshot's samples as a run artifact; a picture also as an image at its step, which
+    the MLflow UI steps through with a slider (training progress at a glance)."""
+    client.log_artifact(run_id, path, "samples")
+    if path.endswith(".png"):
+        from PIL import Image
+
+        with Image.open(path) as picture:
+            client.log_image(run_id, picture.copy(), key="samples", step=int(step))
+
+
 class TrackedCallbacks(TrainingCallbacks):
     """The trainer's callbacks, sent to the MLflow run. If the tracking server goes away
     mid-run, training goes on: rows wait in memory (the losses are also on disk in
@@ -73,7 +84,7 @@ class TrackedCallbacks(TrainingCallbacks):
             lambda rows: log_metrics(client, run_id, rows, ["d_loss", "g_loss"]), "loss"
         )
         self.send_samples = ResilientSender(
-            lambda rows: [client.log_artifact(run_id, row["path"], "samples") for row in rows],
+            lambda rows: [_log_samples(client, run_id, row["path"], row["step"]) for row in rows],
             "samples",
         )
         name = job.quality.name if job.quality else ""
@@ -85,7 +96,8 @@ class TrackedCallbacks(TrainingCallbacks):
     def on_snapshot(self, epoch: int, samples: np.ndarray, losses: list[LossRow]) -> None:
         path = self.job.write_samples(epoch, samples)
         self.write_losses(self.losses_file, losses)
-        self.send_samples([{"path": str(path)}])
+        step = losses[-1]["step"] if losses else 0
+        self.send_samples([{"path": str(path), "step": step}])
 
     def on_checkpoint(self, losses: list[LossRow]) -> None:
         self.write_losses(self.losses_file, losses)

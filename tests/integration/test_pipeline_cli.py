@@ -86,10 +86,19 @@ def test_stages_register_and_sample_in_new_processes(
     assert len(client.get_metric_history(run.info.run_id, "d_loss")) == 8
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "samples")}
     assert "samples/epoch_001.png" in artifacts
+    # ... and as an image at its step, for the MLflow UI's step slider.
+    images = [a.path for a in client.list_artifacts(run.info.run_id, "images")]
+    assert any(path.startswith("images/samples+step+8+") for path in images), images
     pictures = {a.path for a in client.list_artifacts(run.info.run_id, "evaluation")}
     assert {"evaluation/samples.png", "evaluation/interpolation.png"} <= pictures
     assert registration["promoted"] is False and registration["champion_before"] is None
-    assert str(client.get_model_version_by_alias(MODEL, "candidate").version) == "1"
+    candidate = client.get_model_version_by_alias(MODEL, "candidate")
+    assert str(candidate.version) == "1"
+    # The model card on the version's page: its gate metric beside the floor, how to sample.
+    assert f"`fid_domain` = {metrics['fid_domain']:.4g}" in candidate.description
+    assert f"{metrics['fid_domain_floor']:.4g}" in candidate.description
+    assert f"ganops sample models:/{MODEL}/1" in candidate.description
+    assert client.get_registered_model(MODEL).description.startswith("Image generators")
     with pytest.raises(MlflowException):
         client.get_model_version_by_alias(MODEL, "champion")
 

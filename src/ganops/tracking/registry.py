@@ -147,3 +147,20 @@ def register_generator(
     return Decision(
         name, str(version), config.metric, value, before, before_value, promoted, reason
     )
+
+
+def describe_version(
+    client: MlflowClient,
+    config: Config,
+    decision: Decision,
+    metrics: dict,
+    train: dict,
+    data_md5: str,
+) -> None:
+    """The model card on the version's page, and the model's description if it has none."""
+    from ganops.tracking.model_card import model_description, version_card
+
+    card = version_card(config, decision.version, metrics, train, decision.reason, data_md5)
+    client.update_model_version(decision.model_name, decision.version, description=card)
+    if not client.get_registered_model(decision.model_name).description:
+        client.update_registered_model(decision.model_name, model_description(config))
