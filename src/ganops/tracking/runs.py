@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -21,12 +22,15 @@ from typing import Any
 
 import mlflow
 from mlflow.entities import Metric, Param
+from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 from ganops.config import Config
 from ganops.errors import TrackingError
 from ganops.paths import write_text_atomic
 from ganops.tracking.store_lock import sqlite_path, store_lock
+
+logger = logging.getLogger(__name__)
 
 MAX_PARAM_LENGTH = 6000
 
@@ -157,8 +161,14 @@ def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_n
     experiment = client.get_experiment_by_name(config.tracking.experiment)
     mark_orphaned_runs(client, experiment.experiment_id)
     previous = read_run_id(run_info) if run_info.is_file() else None
-    if previous:
+    if previous and _run_exists(client, previous):
         return previous
+    if previous:  # the checkpoints outlived their store (a new mlflow.db, another server)
+        logger.warning(
+            "MLflow run %s is not in %s: the resumed training is logged as a new run",
+            previous,
+            client.tracking_uri,
+        )
     run = client.create_run(
         experiment.experiment_id,
         run_name=run_name,
@@ -174,6 +184,16 @@ def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_n
     client.log_batch(run.info.run_id, params=params)
     write_text_atomic(run_info, json.dumps({"run_id": run.info.run_id}))
     return run.info.run_id
+
+
+def _run_exists(client: MlflowClient, run_id: str) -> bool:
+    try:
+        client.get_run(run_id)
+    except MlflowException as error:
+        if error.error_code == "RESOURCE_DOES_NOT_EXIST":
+            return False
+        raise
+    return True
 
 
 def read_run_id(run_info: Path) -> str:
