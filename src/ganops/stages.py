@@ -114,7 +114,7 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
             modality.sanity_problems(metrics),
         )
         describe_version(
-            client, config, decision, metrics, saved_results(paths).get("train", {}),
+            client, config, decision, metrics, json.loads(paths.run_info.read_text()),
             data_hash(project_root),
         )  # fmt: skip
         client.set_tag(run_id, "ganops.model_version", decision.version)
