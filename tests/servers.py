@@ -3,9 +3,13 @@ started on free loopback ports and stopped after."""
 
 from __future__ import annotations
 
+import glob
 import os
+import pwd
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -99,8 +103,13 @@ def served_deployments(serve_env: dict[str, str], tmp_path: Path) -> Iterator[di
         stop(process)
 
 
-def start_mlflow_server(port: int, store: Path) -> subprocess.Popen:
-    """``mlflow server`` on 127.0.0.1 with a sqlite store and proxied artifacts in ``store``."""
+def start_mlflow_server(
+    port: int, store: Path, backend_uri: str | None = None, workers: int = 1
+) -> subprocess.Popen:
+    """``mlflow server`` on 127.0.0.1 with proxied artifacts in ``store`` and a sqlite store
+    there too, unless ``backend_uri`` names another (PostgreSQL); its log in ``store``."""
+    store.mkdir(parents=True, exist_ok=True)
+    log = (store / "server.log").open("w")
     process = subprocess.Popen(
         [
             venv_bin("mlflow"),
@@ -110,31 +119,139 @@ def start_mlflow_server(port: int, store: Path) -> subprocess.Popen:
             "--port",
             str(port),
             "--workers",
-            "1",
+            str(workers),
             "--backend-store-uri",
-            f"sqlite:///{store / 'mlflow.db'}",
+            backend_uri or f"sqlite:///{store / 'mlflow.db'}",
             "--artifacts-destination",
             str(store / "artifacts"),
         ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
         env=subprocess_env(),
     )
-    wait_for(f"http://127.0.0.1:{port}/health", timeout=120, process=process)
+    log.close()  # the server holds its own copy
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", timeout=120, process=process)
+    except (RuntimeError, TimeoutError) as error:
+        stop(process)
+        tail = (store / "server.log").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{error}; the server's log ends:\n{tail}") from None
     return process
+
+
+def _point_mlflow_at(uri: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's MLflow clients, its child processes' and this process's, use ``uri``."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)
+    import mlflow
+
+    # In this process too: an earlier test's set_tracking_uri() would win over the variables.
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
 
 
 @pytest.fixture
 def mlflow_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A real ``mlflow server`` for this test; MLFLOW_TRACKING_URI points at it."""
-    port, store = free_port(), tmp_path / "mlflow-server"
-    store.mkdir()
-    process = start_mlflow_server(port, store)
+    port = free_port()
+    process = start_mlflow_server(port, tmp_path / "mlflow-server")
     uri = f"http://127.0.0.1:{port}"
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
-    monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)
+    _point_mlflow_at(uri, monkeypatch)
     try:
         yield uri
     finally:
         stop(process)
+
+
+# Where PostgreSQL's server programs live: on PATH, Debian's versioned folders, /usr/local.
+POSTGRES_BIN_GLOBS = ("/usr/lib/postgresql/*/bin", "/usr/local/pgsql/bin", "/usr/local/bin")
+
+
+def postgres_program(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    for pattern in POSTGRES_BIN_GLOBS:
+        for folder in sorted(glob.glob(pattern), reverse=True):
+            if os.access(Path(folder) / name, os.X_OK):
+                return str(Path(folder) / name)
+    return None
+
+
+@dataclass
+class Postgres:
+    """A PostgreSQL server on a loopback port (trust authentication, user ``mlflow``)."""
+
+    port: int
+    user: str = "mlflow"
+
+    def new_database(self, name: str) -> str:
+        """Create database ``name``; returns its SQLAlchemy URI (what MLflow takes)."""
+        import psycopg
+
+        # autocommit: CREATE DATABASE refuses to run inside a transaction.
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=self.user, dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One PostgreSQL server for the session, in a temporary folder (a database per test).
+
+    initdb refuses to run as root, so as root it runs as ``nobody``, in a folder of its own
+    (pytest's own temporary folders are root's, closed to other users)."""
+    initdb, pg_ctl = postgres_program("initdb"), postgres_program("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip(
+            "PostgreSQL server programs (initdb, pg_ctl) not found on PATH or in "
+            + ", ".join(POSTGRES_BIN_GLOBS)
+            + ": install PostgreSQL (Debian: postgresql) to run the PostgreSQL-backed tests"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="ganops-postgres-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+        as_user = ["runuser", "-u", "nobody", "--"]
+    data, port = folder / "data", free_port()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT}
+    # No fsync: a test database that a crash would lose costs nothing, and it saves seconds.
+    subprocess.run(
+        [*as_user, initdb, "-D", str(data), "-U", "mlflow", "--auth=trust", "-E", "UTF8", "-N"],
+        check=True,
+        **quiet,
+    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+    pg_ctl_run = [*as_user, pg_ctl, "-D", str(data), "-l", str(folder / "server.log"), "-w"]
+    subprocess.run([*pg_ctl_run, "-o", options, "start"], check=True, **quiet)
+    try:
+        yield Postgres(port)
+    finally:
+        subprocess.run([*pg_ctl_run, "-m", "fast", "stop"], check=False, **quiet)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_mlflow_url(
+    postgres: Postgres, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A real ``mlflow server`` on PostgreSQL with proxied artifacts, shared by the session's
+    tests (its start, schema migrations included, is the slow part). Two workers: requests
+    are served concurrently, as by several server hosts on one database."""
+    port, store = free_port(), tmp_path_factory.mktemp("mlflow-postgres")
+    process = start_mlflow_server(port, store, postgres.new_database("mlflow"), workers=2)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def mlflow_postgres_server(postgres_mlflow_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The PostgreSQL-backed server, with MLFLOW_TRACKING_URI pointing at it for this test."""
+    _point_mlflow_at(postgres_mlflow_url, monkeypatch)
+    return postgres_mlflow_url

@@ -2,7 +2,9 @@
 
 Registry stages are deprecated in MLflow: every new version gets alias ``candidate``; alias
 ``champion`` moves to it only when it is the first version or its gate metric beats the
-current champion's by ``register.margin``. Both numbers are kept as version tags.
+current champion's by ``register.margin``. Both numbers are kept as version tags. The
+decision holds ``champion_lock``, kept in the registry itself, so registrations racing through
+one tracking server (from any number of hosts) decide one after the other.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from mlflow.tracking import MlflowClient
 import ganops
 from ganops.config import Config, RegisterConfig
 from ganops.modalities import ServedModel
+from ganops.tracking.champion_lock import champion_lock
 from ganops.tracking.model_input import MODALITY_KEY
 
 MODEL_ARTIFACT = "generator"
@@ -119,11 +122,41 @@ def register_generator(
     blank, ...); a version with any is never promoted, even as the first version."""
     name = config.model_name
     version = mlflow.register_model(model_uri, name).version
-    client.set_registered_model_alias(name, CANDIDATE, version)
     tags = {"ganops.gate_metric": config.metric, "ganops.gate_value": repr(value), **run_tags}
     for key, tag_value in tags.items():
         client.set_model_version_tag(name, version, key, tag_value)
+    # Aliases are last-writer-wins: read-decide-write only under the lock (module docstring).
+    with champion_lock(client, name):
+        _move_candidate(client, name, version)
+        promoted, reason, before, before_value = _decide(
+            client, name, version, config, value, problems
+        )
+    return Decision(
+        name, str(version), config.metric, value, before, before_value, promoted, reason
+    )
 
+
+def _move_candidate(client: MlflowClient, name: str, version: str) -> None:
+    """``candidate`` names the newest version: a registration that reaches the lock after a
+    newer one (racing) leaves it there. Every version keeps ``ganops.candidate`` as history."""
+    client.set_model_version_tag(name, version, "ganops.candidate", "true")
+    try:
+        current = client.get_model_version_by_alias(name, CANDIDATE).version
+    except MlflowException:
+        current = None
+    if current is None or int(version) > int(current):
+        client.set_registered_model_alias(name, CANDIDATE, version)
+
+
+def _decide(
+    client: MlflowClient,
+    name: str,
+    version: str,
+    config: RegisterConfig,
+    value: float,
+    problems: list[str] | None,
+) -> tuple[bool, str, str | None, float | None]:
+    """Compare with the champion and move it; call only under ``champion_lock``."""
     champion = current_champion(client, name)
     before, before_value = champion or (None, None)
     if problems:
@@ -144,9 +177,7 @@ def register_generator(
     if promoted:
         client.set_registered_model_alias(name, CHAMPION, version)
     client.set_model_version_tag(name, version, "ganops.gate_decision", reason)
-    return Decision(
-        name, str(version), config.metric, value, before, before_value, promoted, reason
-    )
+    return promoted, reason, before, before_value
 
 
 def describe_version(
