@@ -96,7 +96,8 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
         config, project_root, run_id, paths.generator, modality.name,
         modality.served_model(config, paths),
     )  # fmt: skip
-    # Read champion, compare, move alias: one atomic step even with concurrent runs.
+    # The champion decision holds the registry's own lock (any host); on sqlite this file lock
+    # also serialises the step's writes on this machine.
     with (
         continue_run(config, project_root, run_id) as client,
         store_lock(config.tracking_uri(project_root)),

@@ -1,11 +1,12 @@
 """Serialise the few read-decide-write steps on an embedded (sqlite) MLflow store.
 
-Two pipeline runs at once against one ``mlflow.db`` race on creating its tables and on the
-registry's champion decision (read champion, compare, move alias). An exclusive file lock
-beside the database (``filelock``) makes each of those steps atomic across processes on this
-machine; a run that cannot get it within ``timeout`` seconds fails with a clear error instead
-of waiting forever. For a tracking server the server owns concurrency, and this lock does
-nothing.
+Two pipeline runs at once against one ``mlflow.db`` race on creating its tables, and their
+registration steps' writes contend for sqlite's single writer. An exclusive file lock beside
+the database (``filelock``) makes each of those steps atomic across processes on this machine;
+a run that cannot get it within ``timeout`` seconds fails with a clear error instead of
+waiting forever. It cannot reach other hosts, so the champion decision itself is guarded by
+``champion_lock``, kept in the registry (any store, a tracking server's too). For a tracking
+server this file lock does nothing.
 """
 
 from __future__ import annotations
