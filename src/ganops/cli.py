@@ -133,15 +133,16 @@ def _run(args: argparse.Namespace) -> Any:
 
 
 def _sample(args: argparse.Namespace) -> dict[str, Any] | None:
-    from ganops.environment import import_tensorflow_quietly
+    # TensorFlow is not imported here: the model's light copy samples without it, and the
+    # served model imports it (quietly) only when it falls back to the Keras generator.
     from ganops.sampling import load_generator
 
-    import_tensorflow_quietly()
     if args.n < 1:
         raise GanopsError(f"-n must be at least 1 (got {args.n})")
     generator = load_generator(args.uri)
     samples = generator.sample(args.n, args.seed)
-    return generator.modality.write_samples(samples, Path(args.output))
+    result = generator.modality.write_samples(samples, Path(args.output))
+    return None if result is None else {**result, "runtime": generator.runtime}
 
 
 def _stop_on(signum: int, frame: object) -> None:

@@ -42,6 +42,12 @@ class LoadedGenerator:
         config = getattr(self.model, "model_config", None) or {}
         return modality_named(config.get(MODALITY_KEY, "image"))
 
+    @property
+    def runtime(self) -> str:
+        """What runs the network: "litert" (no TensorFlow) or "keras"."""
+        unwrap = getattr(self.model, "unwrap_python_model", None)
+        return str(getattr(unwrap(), "runtime", "keras")) if unwrap else "keras"
+
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` samples for seeds ``seed .. seed + n - 1``: images (n, H, W, C) in [0, 1], or
         a flat array of n strings for a model that answers with one column (text)."""
