@@ -10,8 +10,10 @@ untrained: speed does not depend on the weights; ``--generator`` registers a tra
   the in-process split: import, registry lookup and load, sample);
 - ``cli``: ``ganops sample URI -n 64`` (wall time);
 and, as references, the bare imports that dominate (``python -c pass``, mlflow, TensorFlow,
-ai_edge_litert). Prints a table of medians and writes ``benchmarks/results/cold_sample.json``
-with every run. The new path's ratio is to the old path measured in the same run.
+ai_edge_litert). Each process's CPU time (user + system) is recorded beside its wall time: on
+a shared machine the wall time grows with the other jobs' load, the CPU time much less.
+Prints a table of medians and writes ``benchmarks/results/cold_sample.json`` with every run.
+The new path's ratio is to the old path measured in the same run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import argparse
 import json
 import os
 import platform
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,13 +96,20 @@ IMPORTS = {
 }
 
 
-def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
-    started = time.perf_counter()
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
+    """Wall and CPU seconds (user + system, the process and its children) of ``command``.
+    On a shared machine wall time grows with the other jobs' load; CPU time much less."""
+    cpu_before, started = cpu_of_children(), time.perf_counter()
     result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_of_children() - cpu_before
     if result.returncode != 0:
         raise RuntimeError(f"{command[:4]} failed:\n{result.stderr[-3000:]}")
-    return elapsed, result.stdout
+    return elapsed, cpu, result.stdout
 
 
 def median(values: list[float]) -> float:
@@ -110,6 +121,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--generator", default="", help="a trained .keras generator to register")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="ganops-cold-"))
     store = f"sqlite:///{work / 'mlflow.db'}"
     env = dict(
@@ -123,55 +135,63 @@ def main() -> None:
     )
     python = str(BIN / "python")
     generator = str(Path(args.generator).resolve()) if args.generator else ""
-    register_s, params = run([python, "-c", REGISTER, str(work), NAME, generator], env, ROOT)
+    register_s, _, params = run([python, "-c", REGISTER, str(work), NAME, generator], env, ROOT)
     uri = f"models:/{NAME}@champion"
     print(f"registered {uri} ({params.strip()} parameters) in {register_s:.1f} s", flush=True)
 
     paths = {"old (keras)": "keras", "new (litert)": "light"}
     runs: dict[str, list] = {f"{kind} {path}": [] for kind in ("python", "cli") for path in paths}
-    imports: dict[str, list[float]] = {label: [] for label in IMPORTS}
+    imports: dict[str, list[dict]] = {label: [] for label in IMPORTS}
     for repeat in range(args.repeats):
         for path, choice in paths.items():
             path_env = dict(env, GANOPS_SAMPLER=choice)
-            wall, out = run([python, "-c", PULL, uri], path_env, work)
-            runs[f"python {path}"].append({"wall_s": wall, **json.loads(out.splitlines()[-1])})
+            wall, cpu, out = run([python, "-c", PULL, uri], path_env, work)
+            answer = json.loads(out.splitlines()[-1])
+            runs[f"python {path}"].append({"wall_s": wall, "cpu_s": cpu, **answer})
             command = [str(BIN / "ganops"), "sample", uri, "-n", str(N), "-o", "grid.png"]
-            wall, out = run(command, path_env, work)
-            runs[f"cli {path}"].append({"wall_s": wall, "runtime": json.loads(out)["runtime"]})
+            wall, cpu, out = run(command, path_env, work)
+            answer = {"runtime": json.loads(out)["runtime"]}
+            runs[f"cli {path}"].append({"wall_s": wall, "cpu_s": cpu, **answer})
         for label, code in IMPORTS.items():
-            imports[label].append(run([python, "-c", code], env, work)[0])
+            wall, cpu, _ = run([python, "-c", code], env, work)
+            imports[label].append({"wall_s": wall, "cpu_s": cpu})
         print(f"repeat {repeat + 1}/{args.repeats} done", flush=True)
 
     summary = {}
     for label, entries in runs.items():
         summary[label] = {
             key: median([entry[key] for entry in entries])
-            for key in ("wall_s", "import_s", "load_s", "sample_s")
+            for key in ("wall_s", "cpu_s", "import_s", "load_s", "sample_s")
             if key in entries[0]
         }
         summary[label]["runtime"] = entries[0]["runtime"]
     for kind in ("python", "cli"):
         old, new = summary[f"{kind} old (keras)"], summary[f"{kind} new (litert)"]
         new["ratio_to_old"] = new["wall_s"] / old["wall_s"]
-    import_medians = {label: median(values) for label, values in imports.items()}
+        new["cpu_ratio_to_old"] = new["cpu_s"] / old["cpu_s"]
+    import_medians = {
+        label: {key: median([entry[key] for entry in entries]) for key in ("wall_s", "cpu_s")}
+        for label, entries in imports.items()
+    }
 
     print(f"\ncold pull + sample {N} images, medians of {args.repeats} fresh processes")
-    print(f"{'path':<22}{'wall s':>8}{'import':>8}{'load':>8}{'sample':>8}{'x old':>8}")
+    columns = ("wall_s", "cpu_s", "import_s", "load_s", "sample_s", "ratio_to_old")
+    print(f"{'path':<22}" + "".join(f"{name.removesuffix('_s'):>10}" for name in columns))
     for label, row in summary.items():
-        cells = [f"{row.get(key, float('nan')):8.2f}" for key in ("wall_s", "import_s", "load_s")]
-        cells.append(f"{row.get('sample_s', float('nan')):8.3f}")
-        cells.append(f"{row.get('ratio_to_old', 1.0):8.2f}")
+        default = {"ratio_to_old": 1.0}
+        cells = [f"{row.get(key, default.get(key, float('nan'))):10.3f}" for key in columns]
         print(f"{label:<22}{''.join(cells)}")
-    print("\nbare imports (whole process, medians)")
+    print("\nbare imports (whole process, medians): wall s, cpu s")
     for label, value in import_medians.items():
-        print(f"{label:<36}{value:6.2f} s")
+        print(f"{label:<36}{value['wall_s']:7.2f}{value['cpu_s']:7.2f}")
 
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": {
             "cpus": os.cpu_count(),
             "processor": platform.processor() or platform.machine(),
-            "load_average_before": os.getloadavg(),
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
         },
         "repeats": args.repeats,
         "generator": args.generator or "default configuration, untrained",
@@ -185,6 +205,7 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

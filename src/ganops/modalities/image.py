@@ -2,7 +2,8 @@
 
 Samples are float images; the served model returns them in [0, 1], shape (n, H, W, C), and a
 class-conditional generator also reads an optional ``label`` column (default: seed mod the
-number of classes, the evaluation's balanced labels).
+number of classes, the evaluation's balanced labels). The registered model also carries a
+LiteRT copy of the generator, which samples without TensorFlow (docs/sampling.md).
 """
 
 from __future__ import annotations
