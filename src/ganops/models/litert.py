@@ -136,8 +136,13 @@ class LiteRtGenerator:
     def __init__(self, path: str | Path, layout: Layout) -> None:
         from ai_edge_litert.interpreter import Interpreter
 
+        from ganops.environment import quiet_stderr
+
         self.layout = layout
-        self.interpreter = Interpreter(model_path=str(path))
+        # "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." on every load otherwise.
+        with quiet_stderr(("XNNPACK delegate",)):
+            self.interpreter = Interpreter(model_path=str(path))
+            self.interpreter.allocate_tensors()
         details = {d["name"]: d for d in self.interpreter.get_input_details()}
         count = 1 if layout.label_index is None else 2
         try:
