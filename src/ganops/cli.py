@@ -24,8 +24,19 @@ EXIT_USER_ERROR = 2
 WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def _parser() -> argparse.ArgumentParser:
-    from ganops.stages import STAGES  # the schema and the graph; no TensorFlow
+def _command(argv: list[str]) -> str | None:
+    """The subcommand named on the command line (its first word that is not an option)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _parser(with_stages: bool = True) -> argparse.ArgumentParser:
+    """``with_stages=False`` leaves the stage subcommands out: building them imports the
+    config schema (pydantic, ~0.1-0.8 s), which ``ganops sample`` does not need."""
+    graph: tuple[Any, ...] = ()
+    if with_stages:
+        from ganops.stages import STAGES  # the schema and the graph; no TensorFlow
+
+        graph = tuple(STAGES)
 
     parser = argparse.ArgumentParser(
         prog="ganops", description="Train, evaluate and register GANs (DVC + MLflow + Prefect)."
@@ -63,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="fetch data/ from the DVC remote, or import and pin it",
     )
-    for stage in STAGES:
+    for stage in graph:
         commands.add_parser(stage.name, parents=[common], help=stage.help)
     commands.add_parser("pipeline", parents=[common], help="every stage above, in one process")
     commands.add_parser(
@@ -133,15 +144,16 @@ def _run(args: argparse.Namespace) -> Any:
 
 
 def _sample(args: argparse.Namespace) -> dict[str, Any] | None:
-    from ganops.environment import import_tensorflow_quietly
+    # TensorFlow is not imported here: the model's light copy samples without it, and the
+    # served model imports it (quietly) only when it falls back to the Keras generator.
     from ganops.sampling import load_generator
 
-    import_tensorflow_quietly()
     if args.n < 1:
         raise GanopsError(f"-n must be at least 1 (got {args.n})")
     generator = load_generator(args.uri)
     samples = generator.sample(args.n, args.seed)
-    return generator.modality.write_samples(samples, Path(args.output))
+    result = generator.modality.write_samples(samples, Path(args.output))
+    return None if result is None else {**result, "runtime": generator.runtime}
 
 
 def _stop_on(signum: int, frame: object) -> None:
@@ -149,7 +161,8 @@ def _stop_on(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = _parser(with_stages=_command(words) != "sample").parse_args(argv)
     configure_logging(args.verbose)
     # SIGTERM (a supervisor, `kill`, a cancelled job) stops like Ctrl-C: runs are closed.
     signal.signal(signal.SIGTERM, _stop_on)

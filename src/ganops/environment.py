@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_MARKERS = ("params.yaml", "pyproject.toml")
@@ -37,24 +39,32 @@ STARTUP_NOISE = (
 )
 
 
-def import_tensorflow_quietly() -> None:
-    """Import TensorFlow once with its start-up banners kept off the terminal (they would
-    look like warnings on every run); any other line printed meanwhile is passed on."""
-    if "tensorflow" in sys.modules:
-        return
+@contextmanager
+def quiet_stderr(noise: tuple[str, ...]) -> Iterator[None]:
+    """Keep lines holding any of ``noise`` that C++ libraries print on file descriptor 2 off
+    the terminal (Python's logging cannot filter them); any other line is passed on."""
     sys.stderr.flush()
     with tempfile.TemporaryFile() as captured:
         saved = os.dup(2)
         os.dup2(captured.fileno(), 2)
         try:
-            import tensorflow  # noqa: F401
+            yield
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-        captured.seek(0)
-        for line in captured.read().decode("utf-8", "replace").splitlines():
-            if line.strip() and not any(noise in line for noise in STARTUP_NOISE):
-                print(line, file=sys.stderr)
+            captured.seek(0)
+            for line in captured.read().decode("utf-8", "replace").splitlines():
+                if line.strip() and not any(text in line for text in noise):
+                    print(line, file=sys.stderr)
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow once with its start-up banners kept off the terminal (they would
+    look like warnings on every run); any other line printed meanwhile is passed on."""
+    if "tensorflow" in sys.modules:
+        return
+    with quiet_stderr(STARTUP_NOISE):
+        import tensorflow  # noqa: F401
 
 
 def configure(project_root: Path | None = None) -> Path:

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.integration
 
 IMAGE_SHAPE = (28, 28, 1)
 NAME = "ganops-serving-test"
+served_model_session: dict[int, int] = {}  # port -> session id of its server processes
 
 
 def register_generator_version(tracking_uri: str, folder: Path) -> str:
@@ -77,11 +78,13 @@ def served_model(champion: str, mlflow_uri: str, tmp_path: Path) -> Iterator[int
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    served_model_session[port] = process.pid  # start_new_session: the pid is the session
     try:
         wait_for(f"http://127.0.0.1:{port}/ping", timeout=120, process=process)
         yield port
     finally:
         stop(process)
+        served_model_session.pop(port, None)
 
 
 def test_rest_answers_images_for_a_list_of_seeds(served_model: int) -> None:
@@ -91,6 +94,40 @@ def test_rest_answers_images_for_a_list_of_seeds(served_model: int) -> None:
     again = invoke(served_model, [2, 0])
     np.testing.assert_allclose(again, images[[2, 0]], atol=1e-5)  # a seed is one image
     assert not np.allclose(images[0], images[1])
+
+
+def loaded_libraries(session: int) -> set[str]:
+    """Shared objects mapped by every process of a session (the server and its workers)."""
+    libraries = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            # Field 6 of stat is the session id; the command name (field 2) may hold spaces.
+            if (
+                not proc.name.isdigit()
+                or int((proc / "stat").read_text().rsplit(")", 1)[1].split()[3]) != session
+            ):
+                continue
+            maps = (proc / "maps").read_text()
+        except (OSError, IndexError, ValueError):  # a process that ended meanwhile
+            continue
+        libraries.update(line.split()[-1] for line in maps.splitlines() if ".so" in line)
+    return libraries
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
+def test_rest_samples_with_the_light_copy_without_tensorflow(
+    served_model: int, champion: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ai_edge_litert.interpreter")
+    images = invoke(served_model, [0, 1, 2])
+    libraries = loaded_libraries(served_model_session[served_model])
+    assert any("ai_edge_litert" in library for library in libraries)
+    assert not [library for library in libraries if "tensorflow" in library]
+    import ganops
+
+    monkeypatch.setenv("GANOPS_SAMPLER", "keras")
+    keras_images = ganops.load_generator(champion).sample(3, seed=0)
+    np.testing.assert_allclose(images, keras_images, atol=1e-5, rtol=0)
 
 
 def test_load_generator_samples_the_same_images_as_rest(champion: str) -> None:

@@ -33,6 +33,11 @@ def _label_index(generator: Any) -> int:
     return 1
 
 
+def label_position(generator: Any) -> int | None:
+    """Which input of a conditional generator takes the labels; None for an unconditional one."""
+    return _label_index(generator) if is_conditional(generator) else None
+
+
 def class_count(generator: Any) -> int:
     """How many classes a conditional generator was trained on (its label embedding's
     size); 0 for an unconditional one."""

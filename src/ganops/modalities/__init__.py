@@ -12,10 +12,11 @@ import importlib
 import pkgutil
 from functools import cache
 
-from ganops.modalities.base import Evaluation, Modality, Sampler, ServedModel
+from ganops.modalities.base import Evaluation, LightCopy, Modality, Sampler, ServedModel
 
 __all__ = [
     "Evaluation",
+    "LightCopy",
     "Modality",
     "Sampler",
     "ServedModel",

@@ -45,6 +45,14 @@ class ServedModel:
     settings: dict[str, Any] = field(default_factory=dict)  # into the model's config
 
 
+@dataclass(frozen=True)
+class LightCopy:
+    """What ``Modality.light_copy`` adds to the registered model."""
+
+    artifacts: dict[str, str]  # name -> local file, copied into the model
+    settings: dict[str, Any]  # into the model's config (which runtime, input layout, or why none)
+
+
 class Modality(ABC):
     """One kind of data (images, text, ...). Subclasses set the class attributes."""
 
@@ -97,6 +105,19 @@ class Modality(ABC):
     ) -> Sampler:
         """Inside the served model: a function from its input table to samples
         (``settings``: the model's config, what ``served_model`` put there)."""
+
+    def light_copy(self, generator_path: Path, folder: Path) -> LightCopy:
+        """At registration: a copy of the generator that samples without TensorFlow, written
+        into ``folder``; by default none (the served model loads the Keras generator)."""
+        reason = f"the {self.name} modality samples with its Keras model"
+        return LightCopy({}, {"light_runtime": None, "light_runtime_reason": reason})
+
+    def load_light_sampler(
+        self, artifacts: Mapping[str, str], settings: Mapping[str, Any]
+    ) -> Sampler | None:
+        """Inside the served model: a sampler on the light copy, or None when the model has
+        none or its runtime is not installed (the served model then loads the Keras one)."""
+        return None
 
     @abstractmethod
     def write_samples(self, samples: Any, output: Path) -> dict[str, Any] | None:

@@ -2,24 +2,32 @@
 
 Samples are float images; the served model returns them in [0, 1], shape (n, H, W, C), and a
 class-conditional generator also reads an optional ``label`` column (default: seed mod the
-number of classes, the evaluation's balanced labels).
+number of classes, the evaluation's balanced labels). The registered model also carries a
+LiteRT copy of the generator, which samples without TensorFlow (docs/sampling.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ganops.modalities.base import Evaluation, Modality, Sampler, ServedModel
+from ganops.modalities.base import Evaluation, LightCopy, Modality, Sampler, ServedModel
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ganops.config import Config
     from ganops.evaluation.classifier import DomainClassifier
     from ganops.paths import RunPaths
     from ganops.train_stage import TrainingJob
 
+logger = logging.getLogger(__name__)
+
 LABEL_COLUMN = "label"
+# The registered model's artifact holding the generator's LiteRT copy.
+LIGHT_ARTIFACT = "generator_litert"
 # Samples whose pixel spread is under this share of the real images' are a collapse (the
 # mid-grey squares of an untrained or collapsed generator spread ~0.01; Fashion-MNIST ~0.3).
 SPREAD_SHARE = 0.25
@@ -169,7 +177,36 @@ class ImageModality(Modality):
     def load_sampler(
         self, generator: Any, artifacts: Mapping[str, str], settings: Mapping[str, Any]
     ) -> Sampler:
-        return ImageSampler(generator)
+        return ImageSampler.from_keras(generator)
+
+    def light_copy(self, generator_path: Path, folder: Path) -> LightCopy:
+        """A LiteRT copy of the generator (``ganops.models.litert``), checked against it;
+        none, with the reason, when the converter or its check refuses the network."""
+        from ganops.models import litert
+        from ganops.sampling import load_keras_generator
+
+        path = folder / "generator.tflite"
+        try:
+            layout = litert.write_litert_copy(load_keras_generator(generator_path), path)
+        except litert.ConversionError as error:
+            logger.warning("no LiteRT copy of the generator (sampling needs TensorFlow): %s", error)
+            return LightCopy({}, {"light_runtime": None, "light_runtime_reason": str(error)})
+        settings = {"light_runtime": litert.RUNTIME, **layout.as_settings()}
+        return LightCopy({LIGHT_ARTIFACT: str(path)}, settings)
+
+    def load_light_sampler(
+        self, artifacts: Mapping[str, str], settings: Mapping[str, Any]
+    ) -> Sampler | None:
+        from ganops.models import litert
+
+        if LIGHT_ARTIFACT not in artifacts or settings.get("light_runtime") != litert.RUNTIME:
+            return None
+        if not litert.runtime_available():
+            logger.info("ai-edge-litert is not installed: sampling with Keras (TensorFlow)")
+            return None
+        layout = litert.Layout.from_settings(dict(settings))
+        generator = litert.LiteRtGenerator(artifacts[LIGHT_ARTIFACT], layout)
+        return ImageSampler(generator, layout.latent_dim, layout.n_classes, layout.label_index)
 
     def write_samples(self, samples: Any, output: Path) -> dict[str, Any] | None:
         from ganops.evaluation.pictures import save_grid
@@ -179,21 +216,45 @@ class ImageModality(Modality):
 
 
 class ImageSampler:
-    """The served model's predict: a table of seeds (and labels) -> images in [0, 1]."""
+    """The served model's predict: a table of seeds (and labels) -> images in [0, 1].
 
-    def __init__(self, generator: Any) -> None:
-        from ganops.evaluation.conditioning import class_count, is_conditional, latent_dim
+    ``generate(z, labels)`` runs the network (Keras, or its LiteRT copy); the seeds, the
+    default labels and the output range are decided here, once for both."""
 
-        self.generator = generator
-        self.conditional = is_conditional(generator)
-        self.latent_dim = latent_dim(generator)
-        self.n_classes = class_count(generator)
+    def __init__(
+        self,
+        generate: Callable[[np.ndarray, list[int] | None], np.ndarray],
+        latent_dim: int,
+        n_classes: int,
+        label_index: int | None,
+        runtime: str = "litert",
+    ) -> None:
+        self.generate = generate
+        self.latent_dim = latent_dim
+        self.n_classes = n_classes
+        self.conditional = label_index is not None
+        self.runtime = runtime
+
+    @classmethod
+    def from_keras(cls, generator: Any) -> ImageSampler:
+        from ganops.evaluation.conditioning import (
+            class_count,
+            label_position,
+            latent_dim,
+            sample_latents,
+        )
+
+        def generate(z: np.ndarray, labels: list[int] | None) -> np.ndarray:
+            return sample_latents(generator, z, labels)
+
+        return cls(
+            generate, latent_dim(generator), class_count(generator), label_position(generator),
+            runtime="keras",
+        )  # fmt: skip
 
     def __call__(self, model_input: Any, params: Mapping[str, Any] | None = None) -> Any:
         import numpy as np
 
-        from ganops.evaluation.conditioning import generator_inputs
-        from ganops.models.inference import infer
         from ganops.noise import noise_from_seeds
         from ganops.tracking.model_input import column, seeds_from_input
 
@@ -207,8 +268,7 @@ class ImageSampler:
                 else [seed % max(self.n_classes, 1) for seed in seeds]
             )
         z = noise_from_seeds(seeds, self.latent_dim)
-        feed = generator_inputs(self.generator, z, labels)
-        images = np.asarray(infer(self.generator, feed), dtype=np.float32)
+        images = np.asarray(self.generate(z, labels), dtype=np.float32)
         return ((images + 1.0) / 2.0).clip(0.0, 1.0)
 
 

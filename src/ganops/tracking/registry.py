@@ -9,7 +9,9 @@ one tracking server (from any number of hosts) decide one after the other.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,6 +35,9 @@ def pip_requirements() -> list[str]:
 
     names = ["keras", "mlflow", "numpy", "pandas"]
     pins = [f"{name}=={version(name)}" for name in names]
+    # The light sampler's runtime, where it is installed (the default install has it).
+    with contextlib.suppress(Exception):
+        pins.append(f"ai-edge-litert=={version('ai-edge-litert')}")
     for tf_name in ("tensorflow-cpu", "tensorflow"):
         try:
             pins.append(f"{tf_name}=={version(tf_name)}")
@@ -45,17 +50,23 @@ def pip_requirements() -> list[str]:
 def log_generator(generator_path: Path, modality: str, served: ServedModel) -> str:
     """Log the ``.keras`` generator as a pyfunc model of ``modality`` in the active run, with
     what the modality's served model needs besides it; returns the model's URI."""
+    from ganops.modalities import modality_named
+
     package_dir = Path(ganops.__file__).parent
-    info = mlflow.pyfunc.log_model(
-        name=MODEL_ARTIFACT,
-        python_model=str(package_dir / "tracking" / "generator_model.py"),
-        artifacts={"generator": str(generator_path), **served.artifacts},
-        model_config={MODALITY_KEY: modality, **served.settings},
-        code_paths=[str(package_dir)],
-        signature=served.signature,
-        input_example=served.input_example,
-        pip_requirements=pip_requirements(),
-    )
+    # The light copy lives only until it is logged: train's outputs stay as train left them
+    # (DVC would rerun train if register wrote into its model folder).
+    with tempfile.TemporaryDirectory(prefix="ganops-light-") as folder:
+        light = modality_named(modality).light_copy(generator_path, Path(folder))
+        info = mlflow.pyfunc.log_model(
+            name=MODEL_ARTIFACT,
+            python_model=str(package_dir / "tracking" / "generator_model.py"),
+            artifacts={"generator": str(generator_path), **served.artifacts, **light.artifacts},
+            model_config={MODALITY_KEY: modality, **served.settings, **light.settings},
+            code_paths=[str(package_dir)],
+            signature=served.signature,
+            input_example=served.input_example,
+            pip_requirements=pip_requirements(),
+        )
     return info.model_uri
 
 
