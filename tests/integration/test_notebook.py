@@ -62,7 +62,9 @@ def test_notebook_runs_against_a_registered_champion(
         resources={"metadata": {"path": NOTEBOOK.parent}},
     ).execute()
 
-    outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert not code[0].outputs and not code[1].outputs  # set-up and parameters: quiet
+    outputs = [output for cell in code for output in cell.outputs]
     text = "".join(output.get("text", "") for output in outputs)
     assert f"models:/{NAME}@champion is version 2" in text
     assert "gate: fid_domain = 20.0" in text
@@ -75,5 +77,6 @@ def test_notebook_runs_against_a_registered_champion(
     assert any("fid_domain_floor" in table and "1.5" in table for table in tables)  # model's
     assert any("tiny-1" in table for table in tables)  # the runs
     assert any("first version of this model" in table for table in tables)  # the versions
+    assert any("candidate, champion" in table for table in tables)  # v2's aliases
     errors = [output["text"] for output in outputs if output.get("name") == "stderr"]
     assert not any("Warning" in error for error in errors), errors
