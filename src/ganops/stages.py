@@ -65,13 +65,18 @@ def evaluate(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     metrics = evaluation.metrics
     write_text_atomic(paths.metrics, json.dumps(metrics, indent=2))
     with continue_run(config, project_root, run_id) as client:
-        numbers = {k: float(v) for k, v in metrics.items() if isinstance(v, int | float)}
+        numbers = numeric_metrics(metrics)
         log_metrics(client, run_id, [{"step": 0, **numbers}], list(numbers))
         for picture in [*evaluation.pictures, paths.metrics]:
             client.log_artifact(run_id, str(picture), "evaluation")
         for key, value in evaluation.tags.items():
             client.set_tag(run_id, key, value)
     return metrics
+
+
+def numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
+    """The numbers of ``metrics.json`` (it also holds descriptions: the feature space, ...)."""
+    return {k: float(v) for k, v in metrics.items() if isinstance(v, int | float)}
 
 
 def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
@@ -94,7 +99,7 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     # the sampling temperature).
     model_uri = log_model_to_run(
         config, project_root, run_id, paths.generator, modality.name,
-        modality.served_model(config, paths),
+        modality.served_model(config, paths), numeric_metrics(metrics),
     )  # fmt: skip
     # The champion decision holds the registry's own lock (any host); on sqlite this file lock
     # also serialises the step's writes on this machine.

@@ -116,7 +116,7 @@ def train(
     """Build the modality's job, fit it (resuming from checkpoints) inside the pipeline's
     MLflow run, keep the best generator, log everything; returns the stage's summary (also
     written to ``paths.run_info``)."""
-    from ganops.tracking.runs import continue_run, start_pipeline_run
+    from ganops.tracking.runs import continue_run, start_pipeline_run, system_metrics
     from ganops.training.loss_log import read_losses
 
     # The job first: what only the data can refuse (a batch larger than the training set)
@@ -128,13 +128,14 @@ def train(
     with continue_run(config, project_root, run_id) as client:
         callbacks = TrackedCallbacks(client, run_id, job, state)
         started = time.perf_counter()
-        result = job.trainer.fit(
-            job.source,
-            state,
-            callbacks,
-            previous_losses=read_losses(state / "losses.tsv"),
-            quality=job.quality,
-        )
+        with system_metrics(run_id, config.tracking_uri(project_root)):
+            result = job.trainer.fit(
+                job.source,
+                state,
+                callbacks,
+                previous_losses=read_losses(state / "losses.tsv"),
+                quality=job.quality,
+            )
         seconds = time.perf_counter() - started
         _save_generator(job, paths, state)
         summary = _summary(config, modality, job, result, run_id, resumed, seconds)

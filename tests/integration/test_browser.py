@@ -4,7 +4,8 @@
 headless Chromium (Debian ``chromium``, driven by Playwright) opens the deployment, changes
 ``train.batch_size`` in the run form, submits, and waits for COMPLETED; MLflow must then
 hold a new model version whose run has that batch size, and its run page must load. Then
-SIGINT (Ctrl-C) must stop every process the platform started.
+SIGINT (Ctrl-C) must stop every process the platform started, within ten seconds and without
+a traceback.
 
 Screenshots are kept in ``$GANOPS_TEST_ARTIFACTS`` (default ``.ganops/test-artifacts``).
 """
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 from mlflow.tracking import MlflowClient
@@ -41,6 +43,7 @@ class Platform:
     mlflow: str
     tracking_uri: str
     process: subprocess.Popen
+    log: Path
 
 
 def answers(url: str) -> bool:
@@ -89,7 +92,11 @@ def platform(tmp_path: Path) -> Iterator[Platform]:
         start_new_session=True,
     )
     running = Platform(
-        f"http://127.0.0.1:{prefect_port}", f"http://127.0.0.1:{mlflow_port}", tracking_uri, process
+        f"http://127.0.0.1:{prefect_port}",
+        f"http://127.0.0.1:{mlflow_port}",
+        tracking_uri,
+        process,
+        tmp_path / "platform.log",
     )
     try:
         deadline = time.monotonic() + 180
@@ -106,6 +113,13 @@ def platform(tmp_path: Path) -> Iterator[Platform]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+def alive(process: psutil.Process) -> bool:  # a zombie has exited (its parent may be gone)
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def deployment_id(platform: Platform) -> str:
@@ -205,7 +219,25 @@ def test_run_from_the_ui_registers_a_version_with_the_changed_parameter(
     original_name = api(platform, f"/flow_runs/{flow_run_id}")["name"].split(" · ")[-1]
     shutil.rmtree(PROJECT_ROOT / "runs" / original_name, ignore_errors=True)
 
-    platform.process.send_signal(signal.SIGINT)  # Ctrl-C
+    stop_platform(platform)
+
+
+def stop_platform(platform: Platform) -> None:
+    """Ctrl-C: everything the platform started is gone within ten seconds, quietly."""
+    children = {
+        child: " ".join(child.cmdline()[:4])
+        for child in psutil.Process(platform.process.pid).children(recursive=True)
+    }
+    assert len(children) >= 3  # the Prefect server, the MLflow UI, the served deployments
+    before = platform.log.stat().st_size
+    started = time.monotonic()
+    os.killpg(platform.process.pid, signal.SIGINT)  # what the terminal sends its foreground
     assert platform.process.wait(timeout=90) == 0
+    seconds = time.monotonic() - started
+    said = platform.log.read_text()[before:]
+    assert seconds <= 10, f"the platform took {seconds:.1f} s to stop:\n{said[-3000:]}"
+    assert "Traceback" not in said, said[-6000:]
+    left = [name for child, name in children.items() if alive(child)]
+    assert not left, f"still running after the platform stopped: {left}"
     assert not answers(f"{platform.prefect}/api/health"), "the Prefect server still answers"
     assert not answers(f"{platform.mlflow}/health"), "the MLflow UI still answers"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mlflow
 import pytest
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
@@ -38,7 +39,8 @@ def overrides_args(overrides: dict) -> list[str]:
 def test_stages_register_and_sample_in_new_processes(
     tmp_path: Path, mlflow_uri: str, tiny_overrides: dict
 ) -> None:
-    env = subprocess_env()
+    # System metrics every 0.2 s: the tiny training lasts seconds, not the default's minutes.
+    env = subprocess_env(MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL="0.2")
     out = tmp_path / "artifacts"
     args = [*overrides_args(tiny_overrides), "--out", str(out)]
     # One process per stage, as dvc.yaml runs them.
@@ -56,6 +58,7 @@ def test_stages_register_and_sample_in_new_processes(
         assert "E0000" not in stderr and "absl::InitializeLog" not in stderr, stage.name
     # The trainer's per-epoch line reaches a person outside Prefect (the CLI's logging).
     assert "epoch 1/1 done: step 8" in results["train"].stderr
+    assert "system metrics" not in results["train"].stderr.lower()  # routine: not shown
 
     assert (out / "model" / "generator.keras").is_file()
     assert (out / "samples" / "epoch_001.png").is_file()
@@ -84,6 +87,12 @@ def test_stages_register_and_sample_in_new_processes(
     assert registration["metric"] == "fid_domain"
     assert run.data.tags["ganops.data_md5"].endswith(".dir")
     assert len(client.get_metric_history(run.info.run_id, "d_loss")) == 8
+    # CPU and memory during training, and the tags MLflow's UI shows as source, user, commit.
+    assert {"system/cpu_utilization_percentage", "system/system_memory_usage_megabytes"} <= set(
+        run.data.metrics
+    )
+    assert run.data.tags["mlflow.source.type"] == "LOCAL" and run.data.tags["mlflow.user"]
+    assert len(run.data.tags["mlflow.source.git.commit"]) == 40
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "samples")}
     assert "samples/epoch_001.png" in artifacts
     # ... and as an image at its step, for the MLflow UI's step slider.
@@ -99,6 +108,14 @@ def test_stages_register_and_sample_in_new_processes(
     assert f"{metrics['fid_domain_floor']:.4g}" in candidate.description
     assert f"ganops sample models:/{MODEL}/1" in candidate.description
     assert client.get_registered_model(MODEL).description.startswith("Image generators")
+    # The evaluation on the logged model, which the version's page shows.
+    model_id = mlflow.models.get_model_info(f"models:/{MODEL}/1").model_id
+    logged_model = client.get_logged_model(model_id)
+    linked = json.loads(logged_model.tags["mlflow.modelVersions"])  # the version page's link
+    assert [(link["name"], str(link["version"])) for link in linked] == [(MODEL, "1")]
+    model_metrics = {m.key: m.value for m in logged_model.metrics}
+    assert model_metrics["fid_domain"] == pytest.approx(metrics["fid_domain"])
+    assert model_metrics["fid_domain_floor"] == pytest.approx(metrics["fid_domain_floor"])
     with pytest.raises(MlflowException):
         client.get_model_version_by_alias(MODEL, "champion")
 

@@ -28,14 +28,20 @@ NAME = "ganops-serving-test"
 served_model_session: dict[int, int] = {}  # port -> session id of its server processes
 
 
-def register_generator_version(tracking_uri: str, folder: Path) -> str:
-    """A small (untrained) generator logged and registered as ganops does; alias champion
-    set by hand (an untrained generator would not pass the quality gate's sanity check)."""
+def tiny_generator(folder: Path) -> RunPaths:
+    """A small untrained image generator and the prepared summary its served model reads."""
     paths = RunPaths(folder)
     paths.model_dir.mkdir(parents=True)
     build_generator(16, IMAGE_SHAPE, width=8).save(paths.generator)
     paths.prepared.mkdir()
     write_summary(paths.prepared, "image", {"image_shape": list(IMAGE_SHAPE)})
+    return paths
+
+
+def register_generator_version(tracking_uri: str, folder: Path) -> str:
+    """A small (untrained) generator logged and registered as ganops does; alias champion
+    set by hand (an untrained generator would not pass the quality gate's sanity check)."""
+    paths = tiny_generator(folder)
     config = Config()
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)

@@ -47,9 +47,16 @@ def pip_requirements() -> list[str]:
     return pins
 
 
-def log_generator(generator_path: Path, modality: str, served: ServedModel) -> str:
+def log_generator(
+    generator_path: Path,
+    modality: str,
+    served: ServedModel,
+    metrics: dict[str, float] | None = None,
+) -> str:
     """Log the ``.keras`` generator as a pyfunc model of ``modality`` in the active run, with
-    what the modality's served model needs besides it; returns the model's URI."""
+    what the modality's served model needs besides it, and ``metrics`` (its evaluation)
+    attached to the logged model, where the model version's page shows them; returns the
+    model's URI."""
     from ganops.modalities import modality_named
 
     package_dir = Path(ganops.__file__).parent
@@ -67,6 +74,8 @@ def log_generator(generator_path: Path, modality: str, served: ServedModel) -> s
             input_example=served.input_example,
             pip_requirements=pip_requirements(),
         )
+    if metrics:
+        mlflow.log_metrics(metrics, model_id=info.model_id)
     return info.model_uri
 
 
@@ -77,6 +86,7 @@ def log_model_to_run(
     generator_path: Path,
     modality: str,
     served: ServedModel,
+    metrics: dict[str, float] | None = None,
 ) -> str:
     """``log_generator`` inside the pipeline's (reopened) run; returns the model's URI."""
     from ganops.tracking.runs import connect
@@ -84,7 +94,7 @@ def log_model_to_run(
     connect(config, project_root)
     mlflow.start_run(run_id=run_id)
     try:
-        return log_generator(generator_path, modality, served)
+        return log_generator(generator_path, modality, served, metrics)
     finally:
         mlflow.end_run()
 

@@ -33,6 +33,11 @@ from ganops.tracking.store_lock import sqlite_path, store_lock
 logger = logging.getLogger(__name__)
 
 MAX_PARAM_LENGTH = 6000
+# System metrics (CPU, memory, disk, network): sampled every 5 s, each point the mean of two
+# samples, so a 10-minute training run draws a 60-point curve. MLflow's own variables
+# (MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL, ..._SAMPLES_BEFORE_LOGGING) override both.
+SYSTEM_METRICS_INTERVAL = 5.0
+SYSTEM_METRICS_SAMPLES_PER_POINT = 2
 
 
 def check_server(uri: str, timeout: float = 5.0) -> None:
@@ -155,6 +160,28 @@ def mark_orphaned_runs(client: MlflowClient, experiment_id: str) -> list[str]:
     return orphaned
 
 
+def source_tags(project_root: Path) -> dict[str, str]:
+    """MLflow's standard run tags (source name and type, user, git commit, branch and remote)
+    as ``mlflow.start_run`` sets them, which ``MlflowClient.create_run`` does not.
+
+    The git ones describe the project, not the entry point's file as MLflow's own lookup
+    does: a console script (``.venv/bin/ganops``, ``pytest``) may live in another repository
+    or in none."""
+    from mlflow.tracking.context.git_context import GitRunContext
+    from mlflow.tracking.context.registry import resolve_tags
+    from mlflow.utils import git_utils
+    from mlflow.utils.mlflow_tags import MLFLOW_GIT_BRANCH, MLFLOW_GIT_COMMIT, MLFLOW_GIT_REPO_URL
+
+    tags = resolve_tags(ignore=[GitRunContext])
+    folder = str(project_root)
+    git = {
+        MLFLOW_GIT_COMMIT: git_utils.get_git_commit(folder),
+        MLFLOW_GIT_BRANCH: git_utils.get_git_branch(folder),
+        MLFLOW_GIT_REPO_URL: git_utils.get_git_repo_url(folder),  # credentials stripped
+    }
+    return {**tags, **{key: value for key, value in git.items() if value}}
+
+
 def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_name: str) -> str:
     """Open the MLflow run of a pipeline run (or reopen it after a crash); returns its id."""
     client = connect(config, project_root)
@@ -173,6 +200,7 @@ def start_pipeline_run(config: Config, project_root: Path, run_info: Path, run_n
         experiment.experiment_id,
         run_name=run_name,
         tags={
+            **source_tags(project_root),
             "ganops.git_commit": git_commit(project_root),
             "ganops.data_md5": data_hash(project_root),
             "ganops.dataset": config.data.dataset,
@@ -226,6 +254,38 @@ def continue_run(config: Config, project_root: Path, run_id: str) -> Iterator[Ml
             client.set_terminated(run_id, status="FAILED")
         raise
     client.set_terminated(run_id, status="FINISHED")
+
+
+@contextmanager
+def system_metrics(
+    run_id: str,
+    tracking_uri: str,
+    interval: float = SYSTEM_METRICS_INTERVAL,
+    samples_per_point: int = SYSTEM_METRICS_SAMPLES_PER_POINT,
+) -> Iterator[None]:
+    """Record CPU, memory, disk and network use as ``system/*`` metrics of the run while the
+    block runs (MLflow's monitor, in a thread). A resumed run's curve goes on from its last
+    step. The monitor's start and stop lines are kept out of the log: they are routine."""
+    import psutil
+    from mlflow.system_metrics.system_metrics_monitor import SystemMetricsMonitor
+
+    monitor_log = logging.getLogger(SystemMetricsMonitor.__module__)
+    if monitor_log.level == logging.NOTSET:  # a level set on purpose (DEBUG) is kept
+        monitor_log.setLevel(logging.WARNING)
+    # psutil measures CPU use since its previous call: this one makes the first sample real.
+    psutil.cpu_percent()
+    monitor = SystemMetricsMonitor(
+        run_id,
+        sampling_interval=interval,
+        samples_before_logging=samples_per_point,
+        resume_logging=True,
+        tracking_uri=tracking_uri,
+    )
+    monitor.start()
+    try:
+        yield
+    finally:
+        monitor.finish()
 
 
 def log_metrics(
