@@ -140,11 +140,12 @@ def gate(
     )
 
 
-def champion_hold(setting: Promote, environ: Mapping[str, str]) -> str | None:
+def champion_hold(setting: Promote | str, environ: Mapping[str, str]) -> str | None:
     """Why ``champion`` must stay where it is whatever the gate says, or None when a passing
     version may take it. ``auto`` holds it inside ``dvc exp run``: DVC sets ``DVC_EXP_NAME``
     (and ``DVC_EXP_BASELINE_REV``) for the stage commands of an experiment, never for
     ``dvc repro``."""
+    setting = Promote(setting)  # the loaded config holds the plain string (use_enum_values)
     if setting is Promote.never:
         return "register.promote is never"
     if setting is Promote.auto and environ.get(DVC_EXPERIMENT):

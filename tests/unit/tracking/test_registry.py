@@ -57,6 +57,8 @@ def test_champion_holds_inside_dvc_exp_run_unless_asked() -> None:
     assert "lumpy-dace" in champion_hold(Promote.auto, experiment)
     assert champion_hold(Promote.gate, experiment) is None
     assert champion_hold(Promote.never, {}) == "register.promote is never"
+    # As a loaded configuration holds it: the plain string.
+    assert champion_hold(settings(promote="auto").promote, experiment) is not None
 
 
 @pytest.fixture
