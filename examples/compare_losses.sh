@@ -54,5 +54,5 @@ a_wins = (a < b) == (lower == "1")
 best, worst = ((loss_a, exp_a, a), (loss_b, exp_b, b)) if a_wins else ((loss_b, exp_b, b), (loss_a, exp_a, a))
 direction = "lower" if lower == "1" else "higher"
 print(f"better on {metric} ({direction} is better): {best[0]} {best[2]:.4g} vs {worst[0]} {worst[2]:.4g}")
-print(f"keep it: dvc exp apply {best[1]}")
+print(f"keep it: dvc exp apply {best[1]} && ganops promote")
 ' "$metric" "$lower_is_better" "$exp_a" "$exp_b" "$loss_a" "$loss_b"

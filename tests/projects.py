@@ -3,9 +3,11 @@ run DVC or the examples on the whole project without touching the real checkout.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -37,6 +39,13 @@ def run(command: list[str], cwd: Path, env: dict) -> str:
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"{command}:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
     return result.stdout + result.stderr
+
+
+def run_json(command: list[str], cwd: Path, env: dict) -> Any:
+    """A command's JSON on stdout (e.g. `dvc status --json`), without its warnings on stderr."""
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"{command}:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+    return json.loads(result.stdout)
 
 
 @pytest.fixture

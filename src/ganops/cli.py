@@ -32,6 +32,8 @@ def _command(argv: list[str]) -> str | None:
 def _parser(with_stages: bool = True) -> argparse.ArgumentParser:
     """``with_stages=False`` leaves the stage subcommands out: building them imports the
     config schema (pydantic, ~0.1-0.8 s), which ``ganops sample`` does not need."""
+    from ganops.pipeline_files import PIPELINES
+
     graph: tuple[Any, ...] = ()
     if with_stages:
         from ganops.stages import STAGES  # the schema and the graph; no TensorFlow
@@ -67,7 +69,12 @@ def _parser(with_stages: bool = True) -> argparse.ArgumentParser:
     )
     stages = commands.add_parser("stages", help="print the stage graph")
     stages.add_argument(
-        "--dvc-yaml", action="store_true", help="print dvc.yaml, rendered from the stage graph"
+        "--dvc-yaml",
+        nargs="?",
+        const=PIPELINES[0].name,
+        choices=[pipeline.name for pipeline in PIPELINES],
+        help="print a pipeline's dvc.yaml, rendered from the stage graph: "
+        + ", ".join(f"{p.name} -> {p.dvc_file}" for p in PIPELINES),
     )
     commands.add_parser(
         "import-data",
@@ -77,6 +84,21 @@ def _parser(with_stages: bool = True) -> argparse.ArgumentParser:
     for stage in graph:
         commands.add_parser(stage.name, parents=[common], help=stage.help)
     commands.add_parser("pipeline", parents=[common], help="every stage above, in one process")
+    promote = commands.add_parser(
+        "promote",
+        parents=[common],
+        help="move alias champion to a registered version if it passes the quality gate "
+        "(e.g. one that `dvc exp run` registered as a candidate)",
+    )
+    promote.add_argument(
+        "model", nargs="?", help="registered model (default: the last one --out registered)"
+    )
+    promote.add_argument("version", nargs="?", help="its version number")
+    promote.add_argument(
+        "--force",
+        action="store_true",
+        help="move champion even if the gate refuses (a deliberate rollback)",
+    )
     commands.add_parser(
         "summary", parents=[common], help="the last run in a few lines: metrics beside floors"
     )
@@ -116,7 +138,7 @@ def _run(args: argparse.Namespace) -> Any:
     if args.command == "stages":
         from ganops.pipeline_files import dvc_yaml, stage_table
 
-        print(dvc_yaml() if args.dvc_yaml else stage_table(), end="")
+        print(dvc_yaml(args.dvc_yaml) if args.dvc_yaml else stage_table(), end="")
         return None
     from ganops.config import parse_override
     from ganops.runspec import RunSpec
@@ -135,6 +157,14 @@ def _run(args: argparse.Namespace) -> Any:
     if args.command == "summary":
         print(stages.terminal_summary(config, paths), end="")
         return None
+    if args.command == "promote":
+        if args.model is not None and args.version is None:
+            raise GanopsError(
+                f"promote: which version of {args.model}?",
+                hint=f"ganops promote {args.model} VERSION, or ganops promote --out FOLDER "
+                "for the version that pipeline registered last",
+            )
+        return stages.promote(config, paths, root, args.model, args.version, args.force)
     from ganops.environment import import_tensorflow_quietly
 
     import_tensorflow_quietly()

@@ -86,6 +86,12 @@ class Precision(StrEnum):
     mixed_float16 = "mixed_float16"
 
 
+class Promote(StrEnum):
+    auto = "auto"  # through the gate, except in `dvc exp run` (candidates only)
+    gate = "gate"  # through the gate, experiments included
+    never = "never"  # candidates only; `ganops promote` applies the gate later
+
+
 class DataConfig(Strict):
     dataset: Dataset = Field(Dataset.fashion_mnist, description="Which dataset to train on.")
     path: str = Field("data/fashion-mnist", description="Folder of the raw files (under data/).")
@@ -506,6 +512,12 @@ class RegisterConfig(Strict):
     lower_is_better: bool = Field(True, description="Direction of the gate metric.")
     margin: float = Field(
         0.0, ge=0, description="Champion moves only if better by at least this much."
+    )
+    promote: Promote = Field(
+        Promote.auto,
+        description="When alias champion may move to a version that passes the gate: auto "
+        "(except inside `dvc exp run`, which registers candidates only), gate (always), never; "
+        "`ganops promote MODEL VERSION` applies the gate later.",
     )
 
 

@@ -81,8 +81,16 @@ def numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
 
 def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, Any]:
     """Log the measured generator as a model of the run, register it, alias it
-    ``candidate``, and move ``champion`` through the gate."""
-    from ganops.tracking.registry import describe_version, log_model_to_run, register_generator
+    ``candidate``, and move ``champion`` through the gate (not inside ``dvc exp run`` unless
+    ``register.promote`` says so: ``promote`` does it later)."""
+    import os
+
+    from ganops.tracking.registry import (
+        champion_hold,
+        describe_version,
+        log_model_to_run,
+        register_generator,
+    )
     from ganops.tracking.runs import continue_run, data_hash, git_commit, read_run_id
     from ganops.tracking.store_lock import store_lock
 
@@ -118,6 +126,7 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
                 "ganops.git_commit": git_commit(project_root),
             },
             modality.sanity_problems(metrics),
+            champion_hold(config.register.promote, os.environ),
         )
         describe_version(
             client, config, decision, metrics, json.loads(paths.run_info.read_text()),
@@ -132,6 +141,44 @@ def register(config: Config, paths: RunPaths, project_root: Path) -> dict[str, A
     result = decision.as_dict() | {"run_id": run_id}
     write_text_atomic(paths.registration, json.dumps(result, indent=2))
     return result
+
+
+def promote(
+    config: Config,
+    paths: RunPaths,
+    project_root: Path,
+    model: str | None = None,
+    version: str | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Move ``champion`` to a registered version through the register stage's gate (against
+    the champion of now): the one the pipeline in ``paths`` registered last, or ``model``
+    ``version``. Not a stage: a person runs it, typically after ``dvc exp run``."""
+    from ganops.tracking.registry import promote_version
+    from ganops.tracking.runs import connect
+    from ganops.tracking.store_lock import store_lock
+
+    if model is None:
+        if not paths.registration.is_file():
+            raise DataError(
+                f"{paths.registration} not found: nothing registered in {paths.root}",
+                hint="run the pipeline first, pass the --out folder of the pipeline that "
+                "registered it, or name the model and version: ganops promote MODEL VERSION",
+            )
+        registration = json.loads(paths.registration.read_text())
+        model, version = registration["model_name"], str(registration["version"])
+    if model != config.register.model_name:
+        raise ConfigError(
+            f"register.model_name: {model!r} is not the model of these parameters "
+            f"({config.register.model_name!r}), whose gate settings would judge it",
+            hint="pass the parameters file that registers it, e.g. --params params-text.yaml",
+        )
+    client = connect(config, project_root)
+    # Read champion, compare, move alias: one atomic step, as in the register stage.
+    with store_lock(config.tracking_uri(project_root)):
+        decision = promote_version(client, config.register, str(version), force)
+    log.info(f"quality gate: {decision.model_name} v{decision.version}: {decision.reason}")
+    return decision.as_dict()
 
 
 @dataclass(frozen=True)

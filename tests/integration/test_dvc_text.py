@@ -1,5 +1,7 @@
-"""The text pipeline through DVC: the same stage definitions, pipeline.yaml selecting
-params-text.yaml, outputs under artifacts/text; the image pipeline's lock is untouched."""
+"""The text pipeline through DVC: its own dvc.yaml (pipelines/text/), the same stage
+definitions over params-text.yaml, outputs under artifacts/text, reproduced with a plain
+`dvc repro pipelines/text/dvc.yaml`: no variables to override. The image pipeline is untouched,
+and `dvc plots show` collects the plots of both dvc.yaml files."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import subprocess_env, venv_bin
-from tests.integration.test_dvc_repro import project_copy, run  # noqa: F401 (fixture)
+from tests.projects import run, run_json
 
 pytestmark = pytest.mark.integration
 
@@ -20,19 +22,11 @@ TEXT_TINY = {
     "train": {"epochs": 1, "max_steps": 20, "batch_size": 32, "grid_size": 2},
     "evaluate": {"n_samples": 200, "batch_size": 100},
 }
-SELECT_TEXT = [
-    "-S",
-    "pipeline.yaml:pipeline.params=params-text.yaml",
-    "-S",
-    "pipeline.yaml:pipeline.out=artifacts/text",
-    "-S",
-    "pipeline.yaml:pipeline.data=data/fortunes",
-]
+TEXT = "pipelines/text/dvc.yaml"
 
 
-def test_dvc_reproduces_the_text_pipeline_with_the_shared_stages(
-    project_copy: Path,  # noqa: F811
-    mlflow_uri: str,
+def test_dvc_reproduces_the_text_pipeline_without_overrides(
+    project_copy: Path, mlflow_uri: str
 ) -> None:
     env = subprocess_env()
     dvc = venv_bin("dvc")
@@ -44,16 +38,32 @@ def test_dvc_reproduces_the_text_pipeline_with_the_shared_stages(
     run([*git, "commit", "-qam", "tiny text"], project_copy, env)
     run([venv_bin("ganops"), "import-data"], project_copy, env)
 
-    output = run([dvc, "exp", "run", *SELECT_TEXT], project_copy, env)
+    output = run([dvc, "repro", TEXT], project_copy, env)
     for stage in ("prepare", "train", "evaluate", "register"):
-        assert f"Running stage '{stage}'" in output
+        assert f"Running stage '{TEXT}:{stage}'" in output
     text = project_copy / "artifacts" / "text"
     metrics = json.loads((text / "metrics.json").read_text())
     assert {"jsd_4", "jsd_4_floor", "bleu_4", "self_bleu_4"} <= set(metrics)
     assert json.loads((text / "registration.json").read_text())["metric"] == "jsd_4"
     assert not (project_copy / "artifacts" / "prepared").exists()  # image outputs untouched
-    lock = yaml.safe_load((project_copy / "dvc.lock").read_text())
+    assert not (project_copy / "dvc.lock").exists()
+    lock = yaml.safe_load((project_copy / "pipelines" / "text" / "dvc.lock").read_text())
     assert lock["stages"]["train"]["cmd"].endswith("--params params-text.yaml --out artifacts/text")
     assert "params-text.yaml" in lock["stages"]["train"]["params"]
-    # Nothing changed since: DVC has nothing to rerun for the text selection either.
-    assert "Running stage" not in run([dvc, "repro"], project_copy, env)
+    assert lock["stages"]["prepare"]["deps"][0]["path"] == "data/fortunes"  # ${data.path}
+    # Nothing changed since: DVC has nothing to rerun, and its status (JSON) says so.
+    assert "Running stage" not in run([dvc, "repro", TEXT], project_copy, env)
+    assert run_json([dvc, "status", "--json", TEXT], project_copy, env) == {}
+    # The image pipeline is still to run: the text one did not reproduce it.
+    assert set(run_json([dvc, "status", "--json", "dvc.yaml"], project_copy, env)) == {
+        "prepare", "classifier", "train", "evaluate", "register"
+    }  # fmt: skip
+
+    # One `dvc plots show` reads the plots of both dvc.yaml files: the text curves are drawn,
+    # the image ones are listed as not produced yet (their files are missing).
+    shown = run_json([dvc, "plots", "show", "--json"], project_copy, env)
+    curves = shown["data"]["text-losses"][0]["content"]["data"]["values"]
+    assert curves and {"step", "d_loss", "g_loss"} <= set(curves[0])
+    assert "artifacts/text/plots/losses.png" in shown["data"]
+    missing = {error["name"] for error in shown.get("errors", [])}
+    assert "losses" in missing and "artifacts/losses.tsv" in missing

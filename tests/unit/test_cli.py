@@ -55,6 +55,26 @@ def test_summary_reads_the_stage_results_or_says_to_run_the_pipeline(tmp_path) -
     assert result.stdout.splitlines()[1].split() == ["jsd_4", "0.25", "0.2"]
 
 
+def test_promote_says_which_version_it_needs(tmp_path) -> None:
+    result = run_cli("promote", "--out", str(tmp_path))
+    assert result.returncode == 2 and "nothing registered" in result.stderr
+    assert "ganops promote MODEL VERSION" in result.stderr
+    result = run_cli("promote", "ganops-fashion-mnist")
+    assert result.returncode == 2 and "which version of ganops-fashion-mnist" in result.stderr
+    # A model judged by another pipeline's gate settings is refused, naming the key.
+    result = run_cli("promote", "ganops-fortunes", "1", "--out", str(tmp_path))
+    assert result.returncode == 2 and "register.model_name" in result.stderr
+    assert "--params params-text.yaml" in result.stderr
+
+
+def test_dvc_yaml_of_each_pipeline() -> None:
+    assert run_cli("stages", "--dvc-yaml").stdout.startswith("# Generated")
+    text = run_cli("stages", "--dvc-yaml", "text")
+    assert "--params params-text.yaml --out artifacts/text" in text.stdout
+    wrong = run_cli("stages", "--dvc-yaml", "audio")
+    assert wrong.returncode == 2 and "'image', 'text'" in wrong.stderr
+
+
 def test_typo_in_key_is_named() -> None:
     result = run_cli("params", "--set", "train.epoch=3")
     assert result.returncode == 2

@@ -1,30 +1,58 @@
-"""dvc.yaml is rendered from the stage graph and the committed file is current."""
+"""Each pipeline's dvc.yaml is rendered from the stage graph and the committed files are current."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
-from ganops.pipeline_files import dvc_yaml, stage_table
+from ganops.pipeline_files import PIPELINES, Pipeline, dvc_yaml, pipeline_named, stage_table
 from ganops.stages import STAGES
 
 
-def test_committed_dvc_yaml_is_current(project_root: Path) -> None:
-    committed = (project_root / "dvc.yaml").read_text()
-    assert committed == dvc_yaml(), "dvc.yaml is stale: run `ganops stages --dvc-yaml > dvc.yaml`"
+@pytest.mark.parametrize("pipeline", PIPELINES, ids=lambda p: p.name)
+def test_committed_dvc_yaml_is_current(project_root: Path, pipeline: Pipeline) -> None:
+    committed = (project_root / pipeline.dvc_file).read_text()
+    assert committed == dvc_yaml(pipeline.name), (
+        f"{pipeline.dvc_file} is stale: run "
+        f"`ganops stages --dvc-yaml {pipeline.name} > {pipeline.dvc_file}`"
+    )
 
 
-def test_each_dvc_stage_runs_its_cli_command_and_depends_on_its_code() -> None:
-    stages = yaml.safe_load(dvc_yaml())["stages"]
+def test_the_image_pipeline_is_the_projects_dvc_yaml() -> None:
+    # Plain `dvc repro` (and `make run`) reproduces it: no variables to override.
+    image = pipeline_named("image")
+    assert image.dvc_file == "dvc.yaml" and image.reproduce() == "dvc repro"
+    document = yaml.safe_load(dvc_yaml("image"))
+    assert "vars" not in document  # DVC reads params.yaml for `${data.path}` by default
+    stages = document["stages"]
     assert list(stages) == [stage.name for stage in STAGES]
     train = stages["train"]
-    assert train["cmd"].startswith("ganops train ")
+    assert train["cmd"] == "ganops train --params params.yaml --out artifacts"
+    assert "wdir" not in train
     assert "src/ganops/train_stage.py" in train["deps"]
     assert "src/ganops/config.py" in train["deps"]
-    assert "${pipeline.out}/classifier" in train["deps"]
+    assert "artifacts/classifier" in train["deps"]
     persisted = next(out for out in train["outs"] if isinstance(out, dict))
-    assert persisted == {"${pipeline.out}/train_state": {"persist": True, "cache": False}}
+    assert persisted == {"artifacts/train_state": {"persist": True, "cache": False}}
+    assert stages["prepare"]["deps"][0] == "${data.path}"
+
+
+def test_the_text_pipeline_runs_the_same_stages_from_the_project_root() -> None:
+    text = pipeline_named("text")
+    document = yaml.safe_load(dvc_yaml("text"))
+    assert document["vars"] == ["../../params-text.yaml"]  # relative to pipelines/text/
+    stages = document["stages"]
+    assert list(stages) == [stage.name for stage in STAGES]
+    for name, stage in stages.items():
+        assert stage["wdir"] == "../.."
+        assert stage["cmd"] == f"ganops {name} --params params-text.yaml --out artifacts/text"
+        assert list(stage["params"][0]) == ["params-text.yaml"]
+    assert text.reproduce() == "dvc repro pipelines/text/dvc.yaml"
+    # Top-level plots are relative to the dvc.yaml's folder, not to the stages' wdir.
+    curves = document["plots"][0]["text-losses"]
+    assert list(curves["y"]) == ["../../artifacts/text/losses.tsv"]
 
 
 def test_the_table_lists_every_stage() -> None:

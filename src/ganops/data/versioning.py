@@ -6,6 +6,7 @@ against the process's working directory, and the CLI is what users type too.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -28,13 +29,15 @@ def dvc(project_root: Path, *args: str, check: bool = True) -> subprocess.Comple
 
 
 def data_is_current(project_root: Path) -> bool:
-    """True when ``data/`` matches what ``data.dvc`` pins."""
-    status = dvc(project_root, "status", "data.dvc", check=False)
-    return (
-        status.returncode == 0
-        and "changed" not in status.stdout
-        and "deleted" not in (status.stdout)
-    )
+    """True when ``data/`` matches what ``data.dvc`` pins: ``dvc status --json`` reports
+    nothing for it (its human text is for people and changes between DVC versions)."""
+    status = dvc(project_root, "status", "--json", "data.dvc", check=False)
+    if status.returncode != 0:
+        return False
+    try:
+        return json.loads(status.stdout or "{}") == {}
+    except json.JSONDecodeError:
+        return False
 
 
 def ensure_data(project_root: Path) -> str:
