@@ -212,6 +212,7 @@ def _summary(
         "stopped_by": result.stopped_by,
         "resumed": resumed,
         "resumed_from_epoch": result.resumed_from_epoch,
+        "resumed_from_step": result.resumed_from_step,
         "precision": result.precision,
         "precision_probe": probe.describe() if (probe := job.trainer.precision_probe) else None,
         "best_step": result.best_step,

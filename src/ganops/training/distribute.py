@@ -78,22 +78,20 @@ def task_name(strategy: tf.distribute.Strategy) -> str:
     return f"{resolver.task_type}:{resolver.task_id}"
 
 
-def across_workers(
-    strategy: tf.distribute.Strategy, value: float, op: tf.distribute.ReduceOp
-) -> float:
-    """``value`` reduced over every replica of the cluster (each worker passes its own).
+def across_workers(strategy: tf.distribute.Strategy, value: float) -> list[float]:
+    """Every replica's ``value`` in the cluster (each worker passes its own), in replica order.
 
-    A collective: every worker must call it at the same point, which also makes it a barrier.
+    A collective (an all-gather): every worker must call it at the same point, which also
+    makes it a barrier.
     """
-    dtype = tf.float64
-    per_replica = strategy.run(lambda: tf.constant(value, dtype))
-    return float(strategy.reduce(op, per_replica, axis=None).numpy())
+    per_replica = strategy.run(lambda: tf.constant([value], tf.float64))
+    return [float(v) for v in strategy.gather(per_replica, axis=0).numpy()]
 
 
 def barrier(strategy: tf.distribute.Strategy) -> None:
     """Return when every worker got here (no-op outside a cluster)."""
     if worker_count(strategy) > 1:
-        across_workers(strategy, 1.0, tf.distribute.ReduceOp.SUM)
+        across_workers(strategy, 1.0)
 
 
 def replica_batches(

@@ -279,8 +279,8 @@ class TrainingLoop:
         forever): refuse, which happens when ``state_dir`` is not on storage all of them read."""
         if worker_count(self.strategy) == 1:
             return
-        low = across_workers(self.strategy, step, tf.distribute.ReduceOp.MIN)
-        high = across_workers(self.strategy, step, tf.distribute.ReduceOp.MAX)
+        steps = across_workers(self.strategy, step)
+        low, high = min(steps), max(steps)
         if low != high:
             raise TrainingError(
                 f"the workers restored different steps ({low:.0f} to {high:.0f}) from {state_dir}",
@@ -294,19 +294,28 @@ class TrainingLoop:
         skip = int(self.epoch_step.numpy())
         if self.strategy.num_replicas_in_sync == 1:
             return source(epoch).skip(skip)
-        return self.strategy.distribute_datasets_from_function(
-            lambda context: replica_batches(
-                source(epoch).skip(skip), context, self.config.batch_size
+
+        def pipeline(context: tf.distribute.InputContext) -> tf.data.Dataset:
+            # Once per worker and pass: which rows this process reads (a cluster's log shows
+            # that each worker reads its own share).
+            logger.info(
+                "epoch %d: input pipeline %d of %d, %d of each %d-row batch",
+                epoch + 1,
+                context.input_pipeline_id,
+                context.num_input_pipelines,
+                self.config.batch_size // context.num_input_pipelines,
+                self.config.batch_size,
             )
-        )
+            return replica_batches(source(epoch).skip(skip), context, self.config.batch_size)
+
+        return self.strategy.distribute_datasets_from_function(pipeline)
 
     def _agree_on_clock(self) -> None:
         """``train.max_seconds`` ends training on the clock, which each worker reads for
         itself: all take the slowest one's, so all stop after the same step."""
         if self.config.max_seconds and worker_count(self.strategy) > 1:
             seconds = float(self.trained_seconds.numpy())
-            agreed = across_workers(self.strategy, seconds, tf.distribute.ReduceOp.MAX)
-            self.trained_seconds.assign(agreed)
+            self.trained_seconds.assign(max(across_workers(self.strategy, seconds)))
 
     def _train_epoch(self, epoch: int, source: BatchSource, run: _Run) -> bool:
         """The rest of one pass (a resumed one skips what it already trained, in the same
