@@ -279,6 +279,9 @@ class TrainConfig(Strict):
         "log_every_steps",
         "checkpoint_every_steps",
     )
+    # Where training runs (one device, several, several hosts) does not change what it
+    # computes, within float rounding: a checkpoint resumes under another strategy.
+    PLACEMENT_KEYS: ClassVar[tuple[str, ...]] = ("strategy",)
 
     seed: int = Field(42, ge=0, description="Seed for weights, noise and data order.")
     max_seconds: float = Field(
@@ -600,13 +603,13 @@ class Config(Strict):
 
     def fingerprint(self, *sections: str) -> str:
         """Stable hash of the given sections (all if none), e.g. to match a checkpoint; the
-        training length keys are left out, so training longer resumes."""
+        training length and placement keys are left out, so training longer, or on another
+        number of devices or hosts, resumes."""
         data = self.model_dump(mode="json")
         chosen = {k: data[k] for k in (sections or data.keys())}
         if "train" in chosen:
-            chosen["train"] = {
-                k: v for k, v in chosen["train"].items() if k not in TrainConfig.LENGTH_KEYS
-            }
+            left_out = TrainConfig.LENGTH_KEYS + TrainConfig.PLACEMENT_KEYS
+            chosen["train"] = {k: v for k, v in chosen["train"].items() if k not in left_out}
         return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:16]
 
 

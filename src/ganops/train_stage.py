@@ -117,13 +117,20 @@ def train(
     MLflow run, keep the best generator, log everything; returns the stage's summary (also
     written to ``paths.run_info``)."""
     from ganops.tracking.runs import continue_run, start_pipeline_run, system_metrics
+    from ganops.training.distribute import barrier, is_chief, resolve_strategy
     from ganops.training.loss_log import read_losses
 
+    # The strategy before any other TensorFlow op: the multi-worker one configures the
+    # runtime's collective ops, which TensorFlow allows only before it starts.
+    strategy = resolve_strategy(config.train.strategy)
     # The job first: what only the data can refuse (a batch larger than the training set)
     # is refused before anything is written.
     job = modality.training_job(config, paths)
     state = paths.train_state
+    if not is_chief(strategy):
+        return _train_as_worker(job, state, strategy)
     resumed = reset_stale_state(state, config.fingerprint(*modality.train_sections))
+    barrier(strategy)  # the other workers restore only after stale checkpoints are gone
     run_id = start_pipeline_run(config, project_root, state / "run.json", run_name)
     with continue_run(config, project_root, run_id) as client:
         callbacks = TrackedCallbacks(client, run_id, job, state)
@@ -142,6 +149,30 @@ def train(
         _log_outputs(client, run_id, paths, result, callbacks, job, summary)
         write_text_atomic(paths.run_info, json.dumps(summary, indent=2))
     return summary
+
+
+def _train_as_worker(job: TrainingJob, state: Path, strategy: Any) -> dict[str, Any]:
+    """A non-chief worker of a cluster: the same steps in lockstep with the chief (its
+    replicas compute a share of every batch), restoring from the chief's ``state`` folder
+    (shared storage) and writing nothing under ``--out``: no MLflow run, samples, losses or
+    model; its checkpoints go to a temporary folder (``TrainingLoop.fit``)."""
+    import logging
+
+    from ganops.training.distribute import barrier, task_name
+
+    barrier(strategy)  # after the chief has cleared stale checkpoints
+    logging.getLogger(__name__).info(
+        "%s trains with the chief; only the chief writes outputs", task_name(strategy)
+    )
+    result = job.trainer.fit(job.source, state)
+    return {
+        "task": task_name(strategy),
+        "chief": False,
+        "steps": result.steps,
+        "epochs": result.epochs,
+        "resumed_from_step": result.resumed_from_step,
+        "stopped_by": result.stopped_by,
+    }
 
 
 def _save_generator(job: TrainingJob, paths: RunPaths, state: Path) -> None:
@@ -182,6 +213,7 @@ def _summary(
         "stopped_by": result.stopped_by,
         "resumed": resumed,
         "resumed_from_epoch": result.resumed_from_epoch,
+        "resumed_from_step": result.resumed_from_step,
         "precision": result.precision,
         "precision_probe": probe.describe() if (probe := job.trainer.precision_probe) else None,
         "best_step": result.best_step,

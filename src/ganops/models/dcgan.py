@@ -14,6 +14,7 @@ from ganops.config import MinibatchFeatures, TrainConfig
 from ganops.models.conditional import generator_inputs, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
+from ganops.models.normalization import batch_norm
 from ganops.models.shapes import upsampling_steps
 
 
@@ -31,17 +32,17 @@ def build_generator(
     start = size // 2**steps
     inputs, x = generator_inputs(latent_dim, n_classes)
     x = layers.Dense(start * start * width, use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
+    x = batch_norm()(x)
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Reshape((start, start, width))(x)
     x = layers.Conv2DTranspose(width // 2, kernel, strides=1, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
+    x = batch_norm()(x)
     x = layers.LeakyReLU(0.2)(x)
     for step in range(steps - 1):
         x = layers.Conv2DTranspose(
             width // 2 ** (step + 2), kernel, strides=2, padding="same", use_bias=False
         )(x)
-        x = layers.BatchNormalization()(x)
+        x = batch_norm()(x)
         x = layers.LeakyReLU(0.2)(x)
     # The image layer stays float32 under mixed precision: tanh output is compared with data.
     image = layers.Conv2DTranspose(

@@ -16,6 +16,7 @@ from ganops.config import MinibatchFeatures, TrainConfig
 from ganops.models.conditional import generator_inputs, label_input, projection_logit
 from ganops.models.features import FEATURE_LAYER
 from ganops.models.minibatch import MinibatchDiscrimination, MinibatchStdDev
+from ganops.models.normalization import batch_norm
 from ganops.models.shapes import upsampling_steps
 
 
@@ -25,9 +26,9 @@ def _sn(layer: layers.Layer) -> layers.Layer:
 
 def _block_up(x: keras.KerasTensor, filters: int) -> keras.KerasTensor:
     shortcut = layers.Conv2D(filters, 1)(layers.UpSampling2D(2)(x))
-    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.ReLU()(batch_norm()(x))
     x = layers.Conv2D(filters, 3, padding="same")(layers.UpSampling2D(2)(x))
-    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.ReLU()(batch_norm()(x))
     x = layers.Conv2D(filters, 3, padding="same")(x)
     return layers.Add()([shortcut, x])
 
@@ -56,7 +57,7 @@ def build_generator(
     x = layers.Reshape((start, start, width))(layers.Dense(start * start * width)(x))
     for step in range(steps):
         x = _block_up(x, max(width // 2**step, width // 2 ** (steps - 1)))
-    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.ReLU()(batch_norm()(x))
     image = layers.Conv2D(
         channels, 3, padding="same", activation="tanh", dtype="float32", name="image"
     )(x)

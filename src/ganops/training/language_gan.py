@@ -33,6 +33,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganops.config import TextConfig, TrainConfig
+from ganops.errors import ConfigError
 from ganops.models.language import end_mask, sampler_for, shift_right
 from ganops.noise import noise_from_seeds
 from ganops.training.callbacks import TrainingBudget
@@ -72,6 +73,11 @@ class LanguageGanTrainer(TrainingLoop):
         self.config, self.text = config, text
         self.generator, self.critic, self.length = generator, critic, length
         self.strategy = tf.distribute.get_strategy()
+        if self.strategy.num_replicas_in_sync > 1:  # its step is not written for replicas
+            raise ConfigError(
+                "the language GAN trains on one device",
+                hint="set train.strategy: default (or unset TF_CONFIG)",
+            )
         self.precision = keras.mixed_precision.global_policy().name
         self.vocab_size = int(generator.output_shape[-1])
         self.mle_optimizer = keras.optimizers.Adam(text.mle_learning_rate)

@@ -37,6 +37,8 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +52,7 @@ from tqdm.auto import tqdm
 
 from ganops.config import TrainConfig
 from ganops.errors import ConfigError, DataError, TrainingError
+from ganops.models.inference import infer
 from ganops.noise import noise_from_seeds
 from ganops.training.callbacks import (
     BestGeneratorKeeper,
@@ -58,6 +61,7 @@ from ganops.training.callbacks import (
     TrainingBudget,
     TrainingCallbacks,
 )
+from ganops.training.distribute import across_workers, is_chief, replica_batches, worker_count
 from ganops.training.ema import GeneratorEMA
 from ganops.training.improved import Improvements
 from ganops.training.losses import LOSSES
@@ -206,12 +210,35 @@ class TrainingLoop:
         Every ``train.snapshot_kimg`` (at the end of a pass) and at the end: a quick quality
         estimate that may keep the generator as the best (``BestGeneratorKeeper``), a sample
         grid for the callbacks and a checkpoint.
+
+        In a cluster every worker calls ``fit`` with the same ``state_dir`` (shared storage)
+        and restores from it; only the chief writes there. The others save their checkpoints
+        and best generators to a temporary folder, deleted at the end: saving is a collective
+        step every worker takes, but one writer keeps the folder consistent.
         """
+        writes_here = is_chief(self.strategy)
+        save_dir = state_dir if writes_here else Path(tempfile.mkdtemp(prefix="ganops-worker-"))
+        try:
+            return self._fit(source, state_dir, save_dir, callbacks, previous_losses, quality)
+        finally:
+            if not writes_here:
+                shutil.rmtree(save_dir, ignore_errors=True)
+
+    def _fit(
+        self,
+        source: BatchSource,
+        state_dir: Path,
+        save_dir: Path,
+        callbacks: TrainingCallbacks | None,
+        previous_losses: list[LossRow] | None,
+        quality: Quality | None,
+    ) -> TrainResult:
         config, callbacks = self.config, callbacks or TrainingCallbacks()
-        manager = tf.train.CheckpointManager(self.checkpoint, str(state_dir), max_to_keep=2)
+        manager = tf.train.CheckpointManager(self.checkpoint, str(save_dir), max_to_keep=2)
         start_epoch = self.restore(state_dir)
         restored_step = int(self.step.numpy())
-        self._last_checkpoint = self._position() if manager.latest_checkpoint else None
+        self._check_same_start(state_dir, restored_step)
+        self._last_checkpoint = self._position() if restored_step else None
         # Rows logged after the last checkpoint belong to the lost part of the run.
         losses = [row for row in previous_losses or [] if row["step"] <= restored_step]
         budget = TrainingBudget(
@@ -221,7 +248,7 @@ class TrainingLoop:
         if quality is not None:
             min_step = math.ceil(config.best_min_kimg * 1000 / config.batch_size)
             keeper = BestGeneratorKeeper(
-                quality, state_dir, self.best_score, self.best_step, callbacks.on_quality, min_step
+                quality, save_dir, self.best_score, self.best_step, callbacks.on_quality, min_step
             )
         run = _Run(losses, budget, keeper, callbacks, lambda: self._save(manager, run))
         for epoch in itertools.count(start_epoch):
@@ -247,11 +274,54 @@ class TrainingLoop:
             kimg=budget.kimg(),
         )
 
+    def _check_same_start(self, state_dir: Path, step: int) -> None:
+        """Workers that restored different steps would train apart (or wait for each other
+        forever): refuse, which happens when ``state_dir`` is not on storage all of them read."""
+        if worker_count(self.strategy) == 1:
+            return
+        steps = across_workers(self.strategy, step)
+        low, high = min(steps), max(steps)
+        if low != high:
+            raise TrainingError(
+                f"the workers restored different steps ({low:.0f} to {high:.0f}) from {state_dir}",
+                hint="put the --out folder on storage every worker reads (NFS, a shared volume)",
+            )
+
+    def _epoch_batches(self, source: BatchSource, epoch: int) -> Any:
+        """The rest of one pass's batches (a resumed pass skips what it already trained).
+        Several replicas each get their own rows of every global batch through the
+        strategy's input API; together they are the single-device batch (``replica_batches``)."""
+        skip = int(self.epoch_step.numpy())
+        if self.strategy.num_replicas_in_sync == 1:
+            return source(epoch).skip(skip)
+
+        def pipeline(context: tf.distribute.InputContext) -> tf.data.Dataset:
+            # Once per worker and pass: which rows this process reads (a cluster's log shows
+            # that each worker reads its own share).
+            logger.info(
+                "epoch %d: input pipeline %d of %d, %d of each %d-row batch",
+                epoch + 1,
+                context.input_pipeline_id,
+                context.num_input_pipelines,
+                self.config.batch_size // context.num_input_pipelines,
+                self.config.batch_size,
+            )
+            return replica_batches(source(epoch).skip(skip), context, self.config.batch_size)
+
+        return self.strategy.distribute_datasets_from_function(pipeline)
+
+    def _agree_on_clock(self) -> None:
+        """``train.max_seconds`` ends training on the clock, which each worker reads for
+        itself: all take the slowest one's, so all stop after the same step."""
+        if self.config.max_seconds and worker_count(self.strategy) > 1:
+            seconds = float(self.trained_seconds.numpy())
+            self.trained_seconds.assign(max(across_workers(self.strategy, seconds)))
+
     def _train_epoch(self, epoch: int, source: BatchSource, run: _Run) -> bool:
         """The rest of one pass (a resumed one skips what it already trained, in the same
         (seed, epoch) order); False when the budget ran out before its end."""
         config, steps_per_epoch = self.config, source.steps_per_epoch
-        for batch in source(epoch).skip(int(self.epoch_step.numpy())):
+        for batch in self._epoch_batches(source, epoch):
             self.before_step(run.budget)
             # The generator moves on every d_steps-th batch, counted over the whole run.
             update_g = (int(self.step.numpy()) + 1) % config.d_steps == 0
@@ -273,6 +343,7 @@ class TrainingLoop:
             if run.keeper and every_quality and step % every_quality == 0:
                 run.keeper.estimate(self.sampling_generator, step)
             run.budget.tick()
+            self._agree_on_clock()
             if run.budget.spent():
                 return int(self.epoch_step.numpy()) >= steps_per_epoch
             every = config.checkpoint_every_steps
@@ -416,16 +487,22 @@ class GanTrainer(TrainingLoop):
         Returns ``(d_loss, g_loss)``, float32, the adversarial parts only (penalties are added
         for the gradient); g_loss is measured on this batch whether or not G moves. Under a
         multi-replica strategy each replica takes its slice of the global batch, noise and
-        the penalty's random draws (drawn once, here), so the result matches one device.
+        the penalty's random draws (drawn once, here, for the global batch), so the result
+        matches one device. Its real rows come from the distributed dataset already split.
         """
         real, labels = batch if self.conditional else (batch, None)
-        if labels is not None:
-            labels = tf.reshape(tf.cast(labels, tf.int32), (-1, 1))
-        z = self.latent.sample(self.noise, tf.shape(real)[0])
-        drawn = self.penalty.draw(self.noise, real)
         if self.strategy.num_replicas_in_sync == 1:
+            z = self.latent.sample(self.noise, tf.shape(real)[0])
+            drawn = self.penalty.draw(self.noise, real)
             d_loss, g_loss = self._replica_step(real, labels, z, drawn, update_generator)
         else:
+            # Every worker draws the same global noise (same seed, same steps) and each
+            # replica takes its rows, as it does of the data: the noise is never sent.
+            rows = self.config.batch_size
+            rank = self.strategy.experimental_local_results(real)[0].shape.rank
+            z = self.latent.sample(self.noise, rows)
+            # The penalty draws per example: it needs the batch size and rank, not the data.
+            drawn = self.penalty.draw(self.noise, tf.zeros((rows,) + (1,) * (rank - 1)))
             per_replica = self.strategy.run(
                 self._replica_step, args=(real, labels, z, drawn, update_generator, True)
             )
@@ -447,14 +524,15 @@ class GanTrainer(TrainingLoop):
         update_generator: bool,
         sliced: bool = False,
     ) -> tuple[tf.Tensor, tf.Tensor]:
+        if labels is not None:
+            labels = tf.reshape(tf.cast(labels, tf.int32), (-1, 1))
         replicas = 1
-        if sliced:  # this replica's rows of the global batch
+        if sliced:  # this replica's rows of the global noise (its data rows came split)
             context = tf.distribute.get_replica_context()
             replicas = context.num_replicas_in_sync
-            size = tf.shape(real)[0] // replicas
+            size = tf.shape(real)[0]
             start = context.replica_id_in_sync_group * size
-            real, z = real[start : start + size], z[start : start + size]
-            labels = None if labels is None else labels[start : start + size]
+            z = z[start : start + size]
             drawn = None if drawn is None else drawn[start : start + size]
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self._generate(z, labels, training=True)
@@ -483,11 +561,13 @@ class GanTrainer(TrainingLoop):
         return d_loss, g_loss
 
     def sample(self, z: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
+        # A plain call, not predict_on_batch: Keras would run that under the strategy,
+        # gathering every replica's copy of the output (and waiting for every worker).
         model = self.sampling_generator
         if self.conditional:
             labels = self.grid_labels[: len(z)] if labels is None else labels
-            return np.asarray(model.predict_on_batch([z, labels]), dtype=np.float32)
-        return np.asarray(model.predict_on_batch(z), dtype=np.float32)
+            return np.asarray(infer(model, [z, labels]), dtype=np.float32)
+        return np.asarray(infer(model, z), dtype=np.float32)
 
     def grid(self) -> np.ndarray:
         """Samples for the per-epoch grid, from the fixed grid noise (and grid labels)."""

@@ -80,6 +80,53 @@ def worker(out: Path) -> None:
     (out / "weights.json").write_text(json.dumps(results))
 
 
+@pytest.mark.parametrize(("pipelines", "replicas"), [(2, 2), (2, 4), (1, 2)])
+def test_replica_batches_give_each_replica_its_rows_of_every_global_batch(
+    pipelines: int, replicas: int
+) -> None:
+    """What the strategy's input context asks of each worker's pipeline: together, in replica
+    order, the pipelines' batches are exactly the single-process global batches."""
+    import numpy as np
+    import tensorflow as tf
+
+    from ganops.training.distribute import replica_batches
+
+    global_batches = tf.data.Dataset.range(48).batch(8)  # 6 global batches of 8 rows
+    local = replicas // pipelines  # replicas per worker: they take consecutive elements
+    per_replica = 8 // replicas
+    seen: dict[int, list[np.ndarray]] = {}
+    for worker in range(pipelines):
+        context = tf.distribute.InputContext(pipelines, worker, replicas)
+        batches = [b.numpy() for b in replica_batches(global_batches, context, 8)]
+        assert len(batches) == 6 * local and all(len(b) == per_replica for b in batches)
+        for position, rows in enumerate(batches):
+            seen.setdefault(position // local, []).append(rows)
+    for step, parts in seen.items():  # parts in worker order, each worker's replicas in order
+        np.testing.assert_array_equal(np.concatenate(parts), np.arange(step * 8, step * 8 + 8))
+
+
+def test_a_global_batch_that_does_not_split_evenly_is_refused() -> None:
+    import tensorflow as tf
+
+    from ganops.training.distribute import replica_batches
+
+    with pytest.raises(ValueError, match="divisible"):
+        replica_batches(tf.data.Dataset.range(9).batch(3), tf.distribute.InputContext(2, 0, 2), 3)
+
+
+def test_the_strategy_does_not_change_the_checkpoint_fingerprint() -> None:
+    """A checkpoint made by two workers resumes on one process, and the other way."""
+    from ganops.config import Config
+
+    config = Config()
+    other = config.model_copy(
+        update={"train": config.train.model_copy(update={"strategy": "multi_worker"})}
+    )
+    assert config.fingerprint("train") == other.fingerprint("train")
+    reseeded = config.model_copy(update={"train": config.train.model_copy(update={"seed": 1})})
+    assert config.fingerprint("train") != reseeded.fingerprint("train")
+
+
 @pytest.mark.integration
 def test_mirrored_on_two_cpu_devices_matches_one_device(tmp_path: Path) -> None:
     import numpy as np
