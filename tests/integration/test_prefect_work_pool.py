@@ -51,7 +51,8 @@ def api(url: str, method: str = "GET") -> dict:
 
 def delete_deployment(api_url: str) -> None:
     """The session's server is shared with the served-deployment tests, which use the same
-    deployment name: this module's pool deployment must neither meet theirs nor outlive it."""
+    deployment name: this module's pool deployment must neither meet theirs nor outlive it
+    (serving after a pool deployment leaves the deployment attached to the pool)."""
     try:
         found = api(f"{api_url}/deployments/name/{DEPLOYMENT}")
     except urllib.error.HTTPError as error:
@@ -162,3 +163,30 @@ def test_a_pool_limit_of_one_runs_two_runs_one_after_the_other(
     )
     assert first[1] <= second[0], f"the runs overlapped: {first} and {second}"
     assert len({r["version"] for r in registrations(output_root)}) == 2
+
+
+def test_deploy_refuses_a_missing_or_non_process_pool(prefect_server: PrefectServer) -> None:
+    request = urllib.request.Request(
+        f"{prefect_server.api_url}/work_pools/",
+        data=json.dumps({"name": "ganops-test-k8s", "type": "kubernetes"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+    try:
+        for pool, message in [
+            ("ganops-test-missing", "there is no work pool 'ganops-test-missing'"),
+            ("ganops-test-k8s", "is of type 'kubernetes', not process"),
+        ]:
+            result = subprocess.run(
+                [venv_bin("python"), "flows/deploy.py", "--pool", pool],
+                env=prefect_server.env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=PROJECT_ROOT,
+            )
+            assert result.returncode == 2, result.stderr[-3000:]
+            assert message in result.stderr and "hint: " in result.stderr
+            assert "Traceback" not in result.stderr
+    finally:
+        api(f"{prefect_server.api_url}/work_pools/ganops-test-k8s", method="DELETE")
