@@ -4,7 +4,8 @@
 
 Run in a subprocess with the test's PREFECT_API_URL. Prints one JSON line: per run either
 ``{"refused": message}`` (the server rejected the parameters: no run created) or its final
-state, message, name, artifacts (key -> data), log messages and number of task runs.
+state, message, name, artifacts (key -> data), log messages, task runs, the work pool that ran
+it (null for served runs) and its start and end times (ISO 8601).
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ async def outcome(client: Any, run_id: Any, deadline: float) -> dict[str, Any]:
         "logs": [log.message for log in logs],
         "task_runs": sorted(task.name for task in tasks),
         "attempts": {task.name: task.run_count for task in tasks},
+        "work_pool": run.work_pool_name,
+        "start_time": run.start_time.isoformat() if run.start_time else None,
+        "end_time": run.end_time.isoformat() if run.end_time else None,
     }
 
 
