@@ -32,13 +32,13 @@ def _command(argv: list[str]) -> str | None:
 def _parser(with_stages: bool = True) -> argparse.ArgumentParser:
     """``with_stages=False`` leaves the stage subcommands out: building them imports the
     config schema (pydantic, ~0.1-0.8 s), which ``ganops sample`` does not need."""
-    from ganops.pipeline_files import PIPELINES
-
     graph: tuple[Any, ...] = ()
+    pipelines: tuple[Any, ...] = ()
     if with_stages:
+        from ganops.pipeline_files import PIPELINES
         from ganops.stages import STAGES  # the schema and the graph; no TensorFlow
 
-        graph = tuple(STAGES)
+        graph, pipelines = tuple(STAGES), tuple(PIPELINES)
 
     parser = argparse.ArgumentParser(
         prog="ganops", description="Train, evaluate and register GANs (DVC + MLflow + Prefect)."
@@ -68,14 +68,15 @@ def _parser(with_stages: bool = True) -> argparse.ArgumentParser:
         help="print the parameter reference (docs/parameters.md) instead",
     )
     stages = commands.add_parser("stages", help="print the stage graph")
-    stages.add_argument(
-        "--dvc-yaml",
-        nargs="?",
-        const=PIPELINES[0].name,
-        choices=[pipeline.name for pipeline in PIPELINES],
-        help="print a pipeline's dvc.yaml, rendered from the stage graph: "
-        + ", ".join(f"{p.name} -> {p.dvc_file}" for p in PIPELINES),
-    )
+    if pipelines:
+        stages.add_argument(
+            "--dvc-yaml",
+            nargs="?",
+            const=pipelines[0].name,
+            choices=[pipeline.name for pipeline in pipelines],
+            help="print a pipeline's dvc.yaml, rendered from the stage graph: "
+            + ", ".join(f"{p.name} -> {p.dvc_file}" for p in pipelines),
+        )
     commands.add_parser(
         "import-data",
         parents=[common],

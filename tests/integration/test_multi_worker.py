@@ -2,9 +2,10 @@
 RING collectives over gRPC, the cluster in ``TF_CONFIG`` as a user sets it on each host).
 
 Checked against single-process training at the same global batch: the per-step losses and
-the final generator agree within LOSS_TOLERANCE and WEIGHT_TOLERANCE; each worker reads its own rows of every batch;
-only the chief writes; a worker killed mid-run and the cluster restarted resumes from the last
-complete checkpoint; checkpoints move between one process and two workers both ways.
+the final generator agree within LOSS_TOLERANCE and WEIGHT_TOLERANCE; each worker reads its
+own rows of every batch; only the chief writes; a worker killed mid-run and the cluster
+restarted resumes from the last complete checkpoint; checkpoints move between one process and
+two workers both ways.
 
 Tolerance. Both sides run float32 with the same seeds, data order and noise, so what differs
 is the order of float additions: the gradient is the all-reduced sum of two 16-row halves
