@@ -9,45 +9,24 @@ import subprocess
 import sys
 from pathlib import Path
 
-import mlflow
 import numpy as np
 import pytest
 
 from ganops.config import load_config
-from ganops.data.summary import write_summary
-from ganops.models.dcgan import build_generator
-from ganops.paths import RunPaths
-from ganops.tracking.registry import CHAMPION, log_generator
 from tests.conftest import PROJECT_ROOT, subprocess_env, venv_bin
+from tests.integration.test_serving import IMAGE_SHAPE, register_generator_version
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("ai_edge_litert.interpreter")
 
-IMAGE_SHAPE = (28, 28, 1)
 # On the served [0, 1] scale; the copy and Keras differ by float32 rounding (~1e-7).
 TOLERANCE = 1e-5
 
 
 def register(tracking_uri: str, folder: Path, name: str, n_classes: int = 0) -> str:
-    """A small untrained generator logged as the register stage logs it; champion by hand
-    (the quality gate refuses untrained generators)."""
-    paths = RunPaths(folder)
-    paths.model_dir.mkdir(parents=True)
-    build_generator(16, IMAGE_SHAPE, width=8, n_classes=n_classes).save(paths.generator)
-    paths.prepared.mkdir()
-    write_summary(paths.prepared, "image", {"image_shape": list(IMAGE_SHAPE)})
+    """A small untrained generator logged as the register stage logs it; champion by hand."""
     config = load_config(PROJECT_ROOT / "params.yaml", {"train.conditional": bool(n_classes)})
-    mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_registry_uri(tracking_uri)
-    mlflow.set_experiment("light-sampler")
-    with mlflow.start_run():
-        served = config.modality.served_model(config, paths)
-        model_uri = log_generator(paths.generator, config.modality.name, served)
-    version = mlflow.register_model(model_uri, name).version
-    mlflow.MlflowClient(tracking_uri, tracking_uri).set_registered_model_alias(
-        name, CHAMPION, version
-    )
-    return f"models:/{name}@{CHAMPION}"
+    return register_generator_version(tracking_uri, folder, name, config, "light-sampler")
 
 
 def load(uri: str, runtime: str, monkeypatch: pytest.MonkeyPatch):

@@ -28,32 +28,40 @@ NAME = "ganops-serving-test"
 served_model_session: dict[int, int] = {}  # port -> session id of its server processes
 
 
-def tiny_generator(folder: Path) -> RunPaths:
+def tiny_generator(folder: Path, n_classes: int = 0) -> RunPaths:
     """A small untrained image generator and the prepared summary its served model reads."""
     paths = RunPaths(folder)
     paths.model_dir.mkdir(parents=True)
-    build_generator(16, IMAGE_SHAPE, width=8).save(paths.generator)
+    build_generator(16, IMAGE_SHAPE, width=8, n_classes=n_classes).save(paths.generator)
     paths.prepared.mkdir()
     write_summary(paths.prepared, "image", {"image_shape": list(IMAGE_SHAPE)})
     return paths
 
 
-def register_generator_version(tracking_uri: str, folder: Path) -> str:
+def register_generator_version(
+    tracking_uri: str,
+    folder: Path,
+    name: str = NAME,
+    config: Config | None = None,
+    experiment: str = "serving",
+) -> str:
     """A small (untrained) generator logged and registered as ganops does; alias champion
-    set by hand (an untrained generator would not pass the quality gate's sanity check)."""
-    paths = tiny_generator(folder)
-    config = Config()
+    set by hand (an untrained generator would not pass the quality gate's sanity check).
+    ``config`` (default: the defaults) says whether the generator is conditional."""
+    config = config or Config()
+    n_classes = 10 if config.train.conditional else 0
+    paths = tiny_generator(folder, n_classes)
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
-    mlflow.set_experiment("serving")
+    mlflow.set_experiment(experiment)
     with mlflow.start_run():
         served = config.modality.served_model(config, paths)
         model_uri = log_generator(paths.generator, config.modality.name, served)
-    version = mlflow.register_model(model_uri, NAME).version
+    version = mlflow.register_model(model_uri, name).version
     mlflow.MlflowClient(tracking_uri, tracking_uri).set_registered_model_alias(
-        NAME, CHAMPION, version
+        name, CHAMPION, version
     )
-    return f"models:/{NAME}@{CHAMPION}"
+    return f"models:/{name}@{CHAMPION}"
 
 
 @pytest.fixture
