@@ -55,6 +55,24 @@ def test_the_text_pipeline_runs_the_same_stages_from_the_project_root() -> None:
     assert list(curves["y"]) == ["../../artifacts/text/losses.tsv"]
 
 
+def test_only_the_default_pipeline_caches_its_outputs() -> None:
+    # `dvc checkout` / `dvc exp apply` fail on a cached output with no hash in a dvc.lock:
+    # every output of a pipeline that never ran. A project that only trains images must
+    # still apply its experiments (tests/integration/test_examples_dvc.py does).
+    def outputs(name: str) -> list:
+        stages = yaml.safe_load(dvc_yaml(name))["stages"].values()
+        return [
+            out
+            for stage in stages
+            for kind in ("outs", "metrics", "plots")
+            for out in stage.get(kind, [])
+        ]
+
+    assert any(isinstance(out, str) for out in outputs("image"))  # cached
+    for out in outputs("text"):
+        assert isinstance(out, dict) and next(iter(out.values()))["cache"] is False, out
+
+
 def test_the_table_lists_every_stage() -> None:
     table = stage_table()
     assert all(f"| `{stage.name}` |" in table for stage in STAGES)

@@ -97,10 +97,41 @@ def constant_generator(value: float):
     return keras.Model(z, image)
 
 
+@pytest.fixture(scope="module")
+def fashion_classifier(tmp_path_factory: pytest.TempPathFactory):
+    """The domain classifier trained on the fixture's train split and a test split of a
+    given size, trained once per size for the whole module (it is the slow part)."""
+    from ganops.data.idx import read_split
+    from ganops.evaluation.classifier import train_classifier
+    from tests.conftest import FIXTURES
+
+    images, labels = read_split(FIXTURES / "fashion-mnist", "train")
+    test_images, test_labels = read_split(FIXTURES / "fashion-mnist", "t10k")
+    images, test_images = images[..., None], test_images[..., None]
+    trained: dict[int, Path] = {}
+
+    def classifier(n_test: int, config: Config) -> tuple[np.ndarray, np.ndarray, Path]:
+        if n_test not in trained:
+            folder = tmp_path_factory.mktemp(f"classifier-{n_test}")
+            summary = train_classifier(
+                images,
+                labels,
+                test_images[:n_test],
+                test_labels[:n_test],
+                config.classifier,
+                folder,
+            )
+            (folder / "summary.json").write_text(json.dumps(summary))
+            trained[n_test] = folder
+        return images, test_images[:n_test], trained[n_test]
+
+    return classifier
+
+
 @pytest.mark.parametrize("n_test", [40, 400], ids=["small test split", "large test split"])
 @pytest.mark.parametrize("value", [0.0, -1.0], ids=["mid-grey", "black"])
 def test_a_constant_generator_never_beats_its_floor(
-    n_test: int, value: float, tmp_path: Path
+    n_test: int, value: float, fashion_classifier
 ) -> None:
     """Floors are measured at the counts of the values beside them, so a degenerate
     generator cannot look better than real data by a sample-count artifact.
@@ -110,23 +141,19 @@ def test_a_constant_generator_never_beats_its_floor(
     black Fashion-MNIST backgrounds) is "realistic", so a collapsed generator can score 1.0.
     Kynkäänniemi et al. read it together with recall, which is 0 here, and the gate's sanity
     check refuses such a generator."""
-    from ganops.data.idx import read_split
-    from ganops.evaluation.classifier import load_classifier, train_classifier
+    from ganops.evaluation.classifier import load_classifier
     from ganops.modalities import modality_named
-    from tests.conftest import FIXTURES
 
-    images, labels = read_split(FIXTURES / "fashion-mnist", "train")
-    test_images, test_labels = read_split(FIXTURES / "fashion-mnist", "t10k")
-    images, test_images = images[..., None], test_images[..., None][:n_test]
     config = Config.model_validate(
         {"evaluate": {"n_samples": 1000, "kid_subsets": 5, "kid_subset_size": 30}}
     )
-    summary = train_classifier(
-        images, labels, test_images, test_labels[:n_test], config.classifier, tmp_path
-    )
-    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    images, test_images, classifier_folder = fashion_classifier(n_test, config)
     metrics, _ = evaluate_generator(
-        constant_generator(value), images, test_images, config.evaluate, load_classifier(tmp_path)
+        constant_generator(value),
+        images,
+        test_images,
+        config.evaluate,
+        load_classifier(classifier_folder),
     )
     assert metrics["n_fake"] == len(images)  # min(n_samples, n_train): the floor's count too
     floored = [key.removesuffix("_floor") for key in metrics if key.endswith("_floor")]
