@@ -18,6 +18,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -46,20 +50,42 @@ def wait_until_up(url: str, seconds: float = 120) -> None:
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
+SAMPLES_KEY = "samples"  # the key ganops logs its sample grids under (mlflow.log_image)
+
+
+def close_assistant(page: Page) -> None:
+    """MLflow 3's assistant panel opens by default and covers a third of the page."""
+    close = page.get_by_role("button", name="Close")
+    if close.count():
+        close.last.click()
+
+
+def last_image_step(run_id: str) -> int:
+    """The step of the last sample grid: MLflow stores images as images/KEY+step+N+..."""
+    from mlflow import MlflowClient
+
+    names = [f.path for f in MlflowClient().list_artifacts(run_id, "images")]
+    return max(int(name.split("+step+")[1].split("+")[0]) for name in names if "+step+" in name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser.add_argument(
+        "--reuse", type=Path, help="the scratch folder of an earlier call: no new training"
+    )
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
-    scratch = Path(tempfile.mkdtemp(prefix="ganops-shots-"))
+    scratch = args.reuse or Path(tempfile.mkdtemp(prefix="ganops-shots-"))
     store = f"sqlite:///{scratch / 'mlflow.db'}"
-    overrides = [*SHORT_RUN, f"tracking.uri={store}"]
-    subprocess.run(
-        [str(bin_dir / "ganops"), "pipeline", "--out", str(scratch / "artifacts")]
-        + [word for pair in overrides for word in ("--set", pair)],
-        cwd=ROOT,
-        check=True,
-    )
+    if not args.reuse:
+        overrides = [*SHORT_RUN, f"tracking.uri={store}"]
+        subprocess.run(
+            [str(bin_dir / "ganops"), "pipeline", "--out", str(scratch / "artifacts")]
+            + [word for pair in overrides for word in ("--set", pair)],
+            cwd=ROOT,
+            check=True,
+        )
 
     import mlflow
     from mlflow import MlflowClient
@@ -85,13 +111,22 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{base}/#/models/{version.name}/versions/{version.version}")
             page.get_by_text("Quality gate").first.wait_for(timeout=60_000)
+            close_assistant(page)
             page.wait_for_timeout(2_000)
             page.screenshot(path=args.out / "mlflow-model-version.png", full_page=True)
+            # The run's charts: filtered to the sample grids, at the last step, enlarged.
             experiment = run.info.experiment_id
             page.goto(f"{base}/#/experiments/{experiment}/runs/{run.info.run_id}/model-metrics")
-            page.get_by_text("samples").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(3_000)
-            page.screenshot(path=args.out / "mlflow-sample-steps.png", full_page=True)
+            page.get_by_placeholder("Search metric charts").fill(SAMPLES_KEY)
+            card = page.locator('[data-testid="experiment-view-compare-runs-card"]').first
+            card.wait_for(timeout=60_000)
+            step_box = card.locator("input").last
+            step_box.fill(str(last_image_step(run.info.run_id)))
+            step_box.press("Enter")
+            card.locator('[data-component-id="fullscreen_button_chartcard"]').click()
+            page.set_viewport_size({"width": 1400, "height": 1500})
+            page.wait_for_timeout(5_000)
+            page.screenshot(path=args.out / "mlflow-sample-steps.png")
             browser.close()
     finally:
         ui.terminate()
