@@ -97,6 +97,11 @@ def constant_generator(value: float):
     return keras.Model(z, image)
 
 
+FLOOR_TEST_CONFIG = Config.model_validate(
+    {"evaluate": {"n_samples": 1000, "kid_subsets": 5, "kid_subset_size": 30}}
+)
+
+
 @pytest.fixture(scope="module")
 def fashion_classifier(tmp_path_factory: pytest.TempPathFactory):
     """The domain classifier trained on the fixture's train split and a test split of a
@@ -110,7 +115,7 @@ def fashion_classifier(tmp_path_factory: pytest.TempPathFactory):
     images, test_images = images[..., None], test_images[..., None]
     trained: dict[int, Path] = {}
 
-    def classifier(n_test: int, config: Config) -> tuple[np.ndarray, np.ndarray, Path]:
+    def classifier(n_test: int) -> tuple[np.ndarray, np.ndarray, Path]:
         if n_test not in trained:
             folder = tmp_path_factory.mktemp(f"classifier-{n_test}")
             summary = train_classifier(
@@ -118,7 +123,7 @@ def fashion_classifier(tmp_path_factory: pytest.TempPathFactory):
                 labels,
                 test_images[:n_test],
                 test_labels[:n_test],
-                config.classifier,
+                FLOOR_TEST_CONFIG.classifier,
                 folder,
             )
             (folder / "summary.json").write_text(json.dumps(summary))
@@ -144,15 +149,12 @@ def test_a_constant_generator_never_beats_its_floor(
     from ganops.evaluation.classifier import load_classifier
     from ganops.modalities import modality_named
 
-    config = Config.model_validate(
-        {"evaluate": {"n_samples": 1000, "kid_subsets": 5, "kid_subset_size": 30}}
-    )
-    images, test_images, classifier_folder = fashion_classifier(n_test, config)
+    images, test_images, classifier_folder = fashion_classifier(n_test)
     metrics, _ = evaluate_generator(
         constant_generator(value),
         images,
         test_images,
-        config.evaluate,
+        FLOOR_TEST_CONFIG.evaluate,
         load_classifier(classifier_folder),
     )
     assert metrics["n_fake"] == len(images)  # min(n_samples, n_train): the floor's count too
