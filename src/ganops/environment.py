@@ -30,6 +30,19 @@ def state_dir(project_root: Path) -> Path:
     return project_root / ".ganops"
 
 
+def cache_root(project_root: Path | None = None) -> Path:
+    """Content-keyed caches: ``GANOPS_CACHE_DIR``, else the project's ``.ganops/cache``.
+
+    Every entry is keyed by what it depends on (data contents, settings, machine), so projects
+    that name the same folder share it safely: a classifier trained for one checkout serves
+    another with the same data and settings.
+    """
+    chosen = os.environ.get("GANOPS_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    return state_dir(find_project_root(project_root)) / "cache"
+
+
 # Printed by TensorFlow's C++ libraries while it is imported, before its log level applies.
 STARTUP_NOISE = (
     "All log messages before absl::InitializeLog() is called",
@@ -89,7 +102,7 @@ def configure(project_root: Path | None = None) -> Path:
         "KERAS_HOME": str(state / "keras"),
         "MPLCONFIGDIR": str(state / "matplotlib"),
         # Measurements that depend only on the machine (the precision probe).
-        "GANOPS_CACHE_DIR": str(state / "cache"),
+        "GANOPS_CACHE_DIR": str(cache_root(root)),
         "MPLBACKEND": "Agg",
         # MLflow warns loudly about pip inference when it cannot resolve our local package.
         "MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT": "10",

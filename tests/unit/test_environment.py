@@ -43,6 +43,25 @@ def test_tool_state_stays_inside_the_project(tmp_path: Path, monkeypatch) -> Non
         assert Path(os.environ[key]).is_relative_to(tmp_path.resolve() / ".ganops"), key
 
 
+def test_every_cache_follows_one_chosen_folder(tmp_path: Path, monkeypatch) -> None:
+    """Classifier, evaluation and precision caches all live under GANOPS_CACHE_DIR when set
+    (checkouts that share it share their classifiers), else in the project's .ganops/cache."""
+    from ganops.evaluation.feature_cache import cache_dir
+    from ganops.training.precision import _cache_file
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "params.yaml").write_text("{}")
+    monkeypatch.delenv("GANOPS_CACHE_DIR", raising=False)
+    assert cache_dir(project, "classifier") == project.resolve() / ".ganops/cache/classifier"
+
+    shared = tmp_path / "shared-cache"
+    monkeypatch.setenv("GANOPS_CACHE_DIR", str(shared))
+    assert cache_dir(project, "classifier") == shared / "classifier"
+    assert cache_dir(project, "evaluation") == shared / "evaluation"
+    assert _cache_file("machine").parent == shared / "precision"
+
+
 def test_one_tensorflow_distribution_is_installed() -> None:
     """`tensorflow-cpu` and `tensorflow` are one package under two names: an environment that
     got both (the `gpu` extra on top of the default) holds whichever unpacked last."""

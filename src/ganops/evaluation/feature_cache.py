@@ -3,7 +3,8 @@
 Real-image statistics and real-vs-real floors are computed once per dataset version: the key
 is a hash of the prepared arrays' contents (not of the ``.npz`` files, whose zip timestamps
 change on every ``prepare``) plus whatever else the numbers depend on (extractor, counts).
-The cache lives in the project's state folder so that DVC runs and Prefect runs share it.
+The cache lives in the project's state folder (or ``GANOPS_CACHE_DIR``), so that DVC runs and
+Prefect runs share it.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ def make_key(*parts: Any) -> str:
 
 
 def cache_dir(project_root: Path, kind: str) -> Path:
-    from ganops.environment import state_dir
+    from ganops.environment import cache_root
 
-    return state_dir(project_root) / "cache" / kind
+    return cache_root(project_root) / kind
 
 
 def cached_json(path: Path, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from ganops.environment import cache_root
+
 logger = logging.getLogger(__name__)
 
 # A lower precision must beat float32 by this factor: within noise, exact arithmetic wins.
@@ -103,8 +105,7 @@ def choose(gflops: dict[str, float]) -> str:
 
 
 def _cache_file(key: str) -> Path:
-    folder = Path(os.environ.get("GANOPS_CACHE_DIR", Path.home() / ".cache" / "ganops"))
-    return folder / "precision" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+    return cache_root() / "precision" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
 
 
 def probe() -> ProbeResult:
