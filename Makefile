@@ -15,11 +15,14 @@ TF ?= cpu
 CONSTRAINTS := requirements/constraints.txt
 PIP_INSTALL := $(VENV)/bin/pip install -q -c $(CONSTRAINTS)
 
-.PHONY: run test system-packages venv inception data platform lint lock tensorflow-choice
+.PHONY: run test system-packages test-packages venv inception data platform lint lock tensorflow-choice
 
 # System packages: the default datasets ship as Debian packages (no internet needed).
 system-packages:
 	@bash scripts/system-packages.sh
+
+test-packages:
+	@bash scripts/system-packages.sh --tests
 
 # Checked on every call, not only when the .venv is made: `make test TF=gpu` on a CPU .venv
 # would otherwise either run on the CPU silently or install the second TensorFlow beside it.
@@ -67,7 +70,7 @@ run:
 	echo "Done. Next:  .venv/bin/mlflow ui --backend-store-uri sqlite:///mlflow.db  (http://127.0.0.1:5000)"
 	echo "       or:   .venv/bin/ganops sample models:/ganops-fashion-mnist@champion -n 64 -o grid.png"
 
-test: data inception
+test: data inception test-packages
 	pytest $(PYTEST_ARGS)
 
 # Prefect server, served deployments and MLflow UI on 127.0.0.1; prints the URLs (Ctrl-C stops all).

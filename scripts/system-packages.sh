@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages ganops needs (the offline datasets), or say which.
+# --tests: also what only the tests use (a PostgreSQL server behind the tracking-server tests).
 set -euo pipefail
 needed=()
+if [ "${1:-}" = "--tests" ]; then
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null \
+    || needed+=(postgresql)
+fi
 [ -d /usr/share/datasets/fashion-mnist ] || needed+=(dataset-fashion-mnist)
 [ -d /usr/share/games/fortunes ] || needed+=(fortunes)
 command -v git >/dev/null || needed+=(git)

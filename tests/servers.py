@@ -209,7 +209,7 @@ def postgres() -> Iterator[Postgres]:
         pytest.skip(
             "PostgreSQL server programs (initdb, pg_ctl) not found on PATH or in "
             + ", ".join(POSTGRES_BIN_GLOBS)
-            + ": install PostgreSQL (Debian: postgresql) to run the PostgreSQL-backed tests"
+            + ": `make test` installs it (scripts/system-packages.sh --tests, Debian: postgresql)"
         )
     folder = Path(tempfile.mkdtemp(prefix="ganops-postgres-"))
     as_user: list[str] = []
