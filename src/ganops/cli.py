@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ganops import __version__
-from ganops.errors import GanopsError, Stopped
+from ganops import __version__, stopping
+from ganops.errors import GanopsError
 
 EXIT_USER_ERROR = 2
 # Disk full, quota, read-only file system, permission: the user's environment, not a bug.
@@ -187,17 +187,11 @@ def _sample(args: argparse.Namespace) -> dict[str, Any] | None:
     return None if result is None else {**result, "runtime": generator.runtime}
 
 
-def _stop_on(signum: int, frame: object) -> None:
-    raise Stopped(signal.Signals(signum).name)
-
-
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     args = _parser(with_stages=_command(words) != "sample").parse_args(argv)
     configure_logging(args.verbose)
-    # SIGTERM (a supervisor, `kill`, a cancelled job) stops like Ctrl-C: runs are closed.
-    signal.signal(signal.SIGTERM, _stop_on)
-    signal.signal(signal.SIGINT, _stop_on)
+    stopping.install()
     try:
         result = _run(args)
     except GanopsError as error:

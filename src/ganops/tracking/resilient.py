@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ganops.errors import TrackingError
+from ganops.stopping import held
 
 logger = logging.getLogger(__name__)
 Rows = Sequence[dict[str, Any]]
@@ -49,7 +50,8 @@ class ResilientSender:
         if not self.pending:
             return True
         try:
-            self.send(self.pending)
+            with held():  # a stop signal waits for the write: see ganops.stopping
+                self.send(self.pending)
         except Exception as error:  # network, HTTP 5xx, sqlite busy: all mean "later"
             self.failures += 1
             self.last_error = error
