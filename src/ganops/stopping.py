@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from ganops.errors import Stopped
 
 _depth = 0
-_held: list[str] = []
+_held: str | None = None  # the first stop signal that arrived during a held write
 
 
 def install() -> None:
@@ -26,9 +26,10 @@ def install() -> None:
 
 
 def _stop_on(signum: int, frame: object) -> None:
+    global _held
     name = signal.Signals(signum).name
     if _depth:
-        _held.append(name)
+        _held = _held or name
         return
     raise Stopped(name)
 
@@ -36,13 +37,12 @@ def _stop_on(signum: int, frame: object) -> None:
 @contextmanager
 def held() -> Iterator[None]:
     """Hold a stop signal (if ``install()`` ran) until the block ends, then raise it."""
-    global _depth
+    global _depth, _held
     _depth += 1
     try:
         yield
     finally:
         _depth -= 1
         if not _depth and _held:
-            name = _held[0]
-            _held.clear()
+            name, _held = _held, None
             raise Stopped(name)
