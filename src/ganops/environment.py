@@ -101,7 +101,8 @@ def configure(project_root: Path | None = None) -> Path:
         "DVC_SITE_CACHE_DIR": str(state / "dvc-site-cache"),
         "KERAS_HOME": str(state / "keras"),
         "MPLCONFIGDIR": str(state / "matplotlib"),
-        # Measurements that depend only on the machine (the precision probe).
+        # Content-keyed caches (classifier, real features, the precision probe); child processes
+        # inherit it, so every stage and flow of a checkout shares one.
         "GANOPS_CACHE_DIR": str(cache_root(root)),
         "MPLBACKEND": "Agg",
         # MLflow warns loudly about pip inference when it cannot resolve our local package.
